@@ -1,0 +1,66 @@
+"""The root of the ``guildhall`` command and its exit codes.
+
+Exit codes: 0 success; 1 an unexpected failure; 2 bad input (a usage error, a problem
+in a file or a row, a refused rule, something that does not exist).
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+import typer
+
+from guildhall.cli import case as case_cli
+from guildhall.cli import demo as demo_cli
+from guildhall.cli.context import set_database
+from guildhall.cli.output import print_problems
+from guildhall.core.errors import Conflict, InvalidInput, NotFound
+
+app = typer.Typer(
+    name="guildhall",
+    help="Guildhall: a performers' guild's contract cycle as code.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def root(
+    db: str | None = typer.Option(
+        None,
+        "--db",
+        help="Database URL (default: $GUILDHALL_DATABASE_URL, else sqlite:///var/guildhall.db).",
+    ),
+) -> None:
+    set_database(db)
+
+
+app.add_typer(case_cli.app, name="case")
+app.command(name="demo")(demo_cli.demo)
+
+
+def run(argv: list[str]) -> int:
+    """Run the command line ``argv`` and return its exit code."""
+    try:
+        result = app(args=argv, prog_name="guildhall", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.ClickException as exc:
+        exc.show()
+        return 2
+    except click.exceptions.Abort:
+        sys.stderr.write("aborted\n")
+        return 1
+    except InvalidInput as exc:
+        print_problems(exc.problems)
+        return 2
+    except (NotFound, Conflict) as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return 2
+    return result if isinstance(result, int) else 0
+
+
+def main() -> None:
+    sys.exit(run(sys.argv[1:]))

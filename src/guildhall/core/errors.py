@@ -1,0 +1,44 @@
+"""Guildhall's exceptions, one tree for every part.
+
+::
+
+    GuildhallError
+     ├── InvalidInput        input a person gave was wrong; carries Problem values (CLI exit 2, HTTP 422)
+     │    └── RuleRefused    an event the bargaining rules do not allow now (HTTP 409)
+     ├── NotFound            a case, agreement or election that does not exist (CLI exit 2, HTTP 404)
+     └── Conflict            the store already holds what was to be created (CLI exit 2, HTTP 409)
+
+Programming errors are left as Python's own exceptions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from guildhall.core.problems import Problem
+
+
+class GuildhallError(Exception):
+    """The root of Guildhall's exceptions."""
+
+
+class InvalidInput(GuildhallError):
+    """One or more problems in input a person gave; nothing was written."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        if not self.problems:
+            raise ValueError("InvalidInput needs at least one problem")
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class RuleRefused(InvalidInput):
+    """An event the rules refuse; each problem names the rule it broke."""
+
+
+class NotFound(GuildhallError):
+    """A named thing is not in the store or on disk."""
+
+
+class Conflict(GuildhallError):
+    """The thing to be created exists already."""

@@ -1,0 +1,8 @@
+"""Every table of the store, gathered on one metadata for Alembic."""
+
+from __future__ import annotations
+
+from guildhall.store import case_tables as case_tables
+from guildhall.store.base import Base
+
+metadata = Base.metadata

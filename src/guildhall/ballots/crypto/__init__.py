@@ -1,0 +1,1 @@
+"""The cryptography of a vote: group, hashes, ElGamal, proofs, trustees, discrete log."""

@@ -80,9 +80,14 @@ class _Builder:
                     Problem(Location(self.file, line, column), "merge keys (<<) are not supported")
                 )
                 continue
-            key = self._scalar(key_node)
-            if not isinstance(key, str | int):
-                key = str(key)
+            # Keys are text as written: YAML 1.1 would read `on:` or `no:` as booleans.
+            key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else None
+            if key is None:
+                line, column = _mark(key_node)
+                self.problems.append(
+                    Problem(Location(self.file, line, column), "a key must be plain text")
+                )
+                continue
             child = (*path, key)
             if key in out:
                 line, column = _mark(key_node)

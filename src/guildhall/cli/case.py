@@ -1,0 +1,90 @@
+"""``guildhall case``: the bargaining record and its rules."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import Enum
+from pathlib import Path
+
+import typer
+
+from guildhall.cli.case_format import case_to_json, case_to_text, steps_to_json, steps_to_text
+from guildhall.cli.context import database_url
+from guildhall.cli.output import print_json
+from guildhall.services import cases
+
+app = typer.Typer(help="Bargaining cases: the dated, sourced record and its rules.",
+                  no_args_is_help=True)
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+
+
+@app.command("list")
+def list_cases(fmt: Format = typer.Option(Format.text, "--format")) -> None:
+    """The cases in the store."""
+    rows = cases.list_cases(database_url())
+    if fmt is Format.json:
+        print_json([{"id": i, "title": t, "events": n} for i, t, n in rows])
+        return
+    if not rows:
+        typer.echo("No cases yet: guildhall case load cases/sag-2008/case.yaml")
+    for case_id, title, count in rows:
+        typer.echo(f"{case_id:<20} {count:>4} events  {title}")
+
+
+@app.command("load")
+def load(file: Path = typer.Argument(..., help="A case file (YAML).")) -> None:
+    """Check a case file and store it; a bad file changes nothing."""
+    case = cases.load_case_file(database_url(), file)
+    typer.echo(f"loaded {case.id}: {len(case.events)} events, {len(case.conflicts)} conflicts")
+
+
+@app.command("show")
+def show(
+    case_id: str = typer.Argument(..., metavar="CASE"),
+    fmt: Format = typer.Option(Format.text, "--format"),
+) -> None:
+    """The case's timeline with its sources, and the conflicts between sources."""
+    case, rulebook = cases.get_case_and_rules(database_url(), case_id)
+    rules = cases.rulebook_summary(rulebook)
+    if fmt is Format.json:
+        print_json(case_to_json(case, rules))
+    else:
+        typer.echo(case_to_text(case, rules))
+
+
+@app.command("add-event")
+def add_event(
+    case_id: str = typer.Argument(..., metavar="CASE"),
+    file: Path = typer.Argument(..., metavar="EVENT.yaml"),
+) -> None:
+    """Append an event, if the case's rules allow it now."""
+    event = cases.add_event_file(database_url(), case_id, file)
+    typer.echo(f"recorded #{event.seq}: {event.date.isoformat()} {event.kind}")
+
+
+@app.command("next")
+def next_events(
+    case_id: str = typer.Argument(..., metavar="CASE"),
+    on: str | None = typer.Option(None, "--on", help="Judge as of this date (YYYY-MM-DD)."),
+    fmt: Format = typer.Option(Format.text, "--format"),
+) -> None:
+    """Which events the rules allow now, and which they refuse and why."""
+    day = _day(on)
+    case, steps = cases.steps(database_url(), case_id, day)
+    if fmt is Format.json:
+        print_json(steps_to_json(steps))
+    else:
+        typer.echo(steps_to_text(case, steps))
+
+
+def _day(text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(f"{text!r} is not a date (YYYY-MM-DD)", param_hint="--on") from None

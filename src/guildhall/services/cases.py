@@ -1,0 +1,180 @@
+"""Bargaining cases: load a case file, read the record, append events the rules allow."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from guildhall.bargaining.casefile import read_case_file
+from guildhall.bargaining.eventfile import read_event
+from guildhall.bargaining.records import Case, Event
+from guildhall.bargaining.rulebook import Rulebook, parse_rulebook
+from guildhall.bargaining.rules import Refusal, Step, check, next_steps
+from guildhall.core.clock import Clock, SystemClock
+from guildhall.core.errors import InvalidInput, NotFound, RuleRefused
+from guildhall.core.problems import Location, Problem
+from guildhall.files.located_yaml import YamlDocument, read_yaml
+from guildhall.files.shape import Shape
+from guildhall.settings import repository_root
+from guildhall.store import cases_repo
+from guildhall.store.db import Store
+
+
+def rules_file(rules_id: str) -> Path:
+    return repository_root() / "rules" / f"{rules_id}.yaml"
+
+
+def default_case_file(case_id: str) -> Path:
+    return repository_root() / "cases" / case_id / "case.yaml"
+
+
+def rulebook_for(case: Case, rules_text: str) -> Rulebook:
+    rulebook, problems = parse_rulebook(rules_text, str(rules_file(case.rules)), case.settings)
+    if problems or rulebook is None:
+        raise InvalidInput(problems)
+    return rulebook
+
+
+def load_case_file(database_url: str, path: Path, *, clock: Clock | None = None) -> Case:
+    """Check a case file (shape, sources, rules over its whole log) and store it."""
+    case, problems = read_case_file(path)
+    if problems or case is None:
+        raise InvalidInput(problems)
+    rules_path = rules_file(case.rules)
+    try:
+        rules_text = rules_path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InvalidInput([Problem(Location(str(path)), f"no rules file {rules_path}",
+                                    hint="rules: names a file in rules/")]) from None
+    rulebook = rulebook_for(case, rules_text)
+    _replay(case, rulebook, path)
+    raw = path.read_bytes()
+    store = Store(database_url)
+    try:
+        with store.session() as session:
+            cases_repo.save_case(
+                session, case, rules_text=rules_text, source_file=str(path),
+                source_sha256=hashlib.sha256(raw).hexdigest(),
+                at=(clock or SystemClock()).now(),
+            )
+    finally:
+        store.close()
+    return case
+
+
+def _replay(case: Case, rulebook: Rulebook, path: Path) -> None:
+    """Every event of the file must be allowed by the rules, given the ones before it."""
+    doc, _ = read_yaml(path)
+    problems: list[Problem] = []
+    for index, event in enumerate(case.events):
+        for refusal in check(rulebook, case.guild, case.events[:index], event):
+            problems.append(_refusal_problem(refusal, doc.where(("events", index))))
+    if problems:
+        raise RuleRefused(problems)
+
+
+def _refusal_problem(refusal: Refusal, where: Location) -> Problem:
+    return Problem(where, f"refused: {refusal.says}", hint=refusal.detail, rule=refusal.rule)
+
+
+def list_cases(database_url: str) -> list[tuple[str, str, int]]:
+    store = Store(database_url)
+    try:
+        with store.session() as session:
+            return cases_repo.list_cases(session)
+    finally:
+        store.close()
+
+
+def get_case_and_rules(database_url: str, case_id: str) -> tuple[Case, Rulebook]:
+    store = Store(database_url)
+    try:
+        with store.session() as session:
+            case, rules_text = cases_repo.load_case(session, case_id)
+    finally:
+        store.close()
+    return case, rulebook_for(case, rules_text)
+
+
+def get_case(database_url: str, case_id: str) -> Case:
+    return get_case_and_rules(database_url, case_id)[0]
+
+
+def add_event(
+    database_url: str, case_id: str, event: Mapping[str, Any], *, clock: Clock | None = None
+) -> Event:
+    """Append one event given as plain data (the fields of a case file's event)."""
+    return _append(database_url, case_id, YamlDocument("<event>", dict(event)), clock)
+
+
+def add_event_file(
+    database_url: str, case_id: str, path: Path, *, clock: Clock | None = None
+) -> Event:
+    """Append the event written in a YAML file; problems name the file's lines."""
+    doc, problems = read_yaml(path)
+    if problems:
+        raise InvalidInput(problems)
+    return _append(database_url, case_id, doc, clock)
+
+
+def _append(database_url: str, case_id: str, doc: YamlDocument, clock: Clock | None) -> Event:
+    store = Store(database_url)
+    try:
+        with store.session() as session:
+            cases_repo.lock_case(session, case_id)
+            case, rules_text = cases_repo.load_case(session, case_id)
+            rulebook = rulebook_for(case, rules_text)
+            shape = Shape(doc)
+            event = read_event(shape, doc.data, (), guild=case.guild, actors=case.actor_ids(),
+                               documents=None)
+            if shape.problems or event is None:
+                raise InvalidInput(shape.problems)
+            refusals = check(rulebook, case.guild, case.timeline(), event)
+            if refusals:
+                raise RuleRefused([_refusal_problem(r, doc.where(())) for r in refusals])
+            seq = cases_repo.append_event(session, case_id, event,
+                                          at=(clock or SystemClock()).now())
+    finally:
+        store.close()
+    return replace(event, seq=seq)
+
+
+def steps(database_url: str, case_id: str, on: date | None = None) -> tuple[Case, list[Step]]:
+    """Which events the rules allow next, on ``on`` (by default the date of the last event)."""
+    case, rulebook = get_case_and_rules(database_url, case_id)
+    timeline = case.timeline()
+    day = on or (timeline[-1].date if timeline else date.today())
+    return case, next_steps(rulebook, case.guild, timeline, day)
+
+
+def rules_summary(database_url: str, case_id: str) -> dict[str, Any]:
+    _, rulebook = get_case_and_rules(database_url, case_id)
+    return rulebook_summary(rulebook)
+
+
+def rulebook_summary(rulebook: Rulebook) -> dict[str, Any]:
+    return {
+        "id": rulebook.id,
+        "title": rulebook.title,
+        "votes": {
+            q: {
+                "threshold": f"{v.threshold.ratio.numerator}/{v.threshold.ratio.denominator}",
+                "comparison": v.threshold.comparison,
+                "max_window_days": v.max_window_days,
+                "describe": v.threshold.describe(),
+            }
+            for q, v in rulebook.votes.items()
+        },
+        "rules": [{"id": r.id, "says": r.says} for r in rulebook.rules],
+    }
+
+
+def load_demo_case(database_url: str, case_id: str = "sag-2008") -> Case:
+    path = default_case_file(case_id)
+    if not path.is_file():
+        raise NotFound(f"no case file {path}")
+    return load_case_file(database_url, path)

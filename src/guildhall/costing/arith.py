@@ -1,0 +1,38 @@
+"""Exact integer arithmetic on Ibis columns, the same on every backend.
+
+Amounts are carried in micro-cents (cents × 10**6) until a formula's result becomes money
+owed; ``to_cents`` then rounds once, half up, as ``guildhall.core.money`` does. Rates are
+integer parts per million of the base (a rate of 0.36% is 3,600). Division in SQL engines
+goes through binary floating point, so every quotient here is corrected with an exact
+integer remainder: the results are exact for operands below 2**62.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import ibis.expr.types as ir
+
+MICRO = 1_000_000
+
+
+def ppm(percent: Decimal) -> int:
+    """A percentage as written (``Decimal('0.36')``) as parts per million of the base."""
+    scaled = percent * 10_000
+    if scaled != scaled.to_integral_value():
+        raise ValueError(f"{percent}% is finer than one part per million")
+    return int(scaled)
+
+
+def div_half_up(numerator: ir.IntegerValue, denominator: ir.IntegerValue | int) -> ir.IntegerValue:
+    """``numerator / denominator`` rounded half up, for numerator >= 0 and denominator > 0."""
+    twice = numerator * 2 + denominator
+    span = denominator * 2
+    guess = twice // span
+    remainder = twice - guess * span
+    return (guess + (remainder >= span).cast("int64") - (remainder < 0).cast("int64")).cast("int64")
+
+
+def to_cents(micro: ir.IntegerValue) -> ir.IntegerValue:
+    """Micro-cents to whole cents, rounded half up: the one rounding of money owed."""
+    return div_half_up(micro, MICRO)

@@ -1,0 +1,1 @@
+"""The analytical tables: their schema, a calibrated generator and a validating importer."""

@@ -1,0 +1,238 @@
+"""Import a data set from CSV or Parquet files, checking every row before writing any.
+
+``SRC`` is a folder holding ``productions``, ``credits``, ``members`` and ``events``, each
+as ``NAME.csv``, ``NAME.parquet`` or a folder ``NAME/`` of Parquet parts. Every value is
+read as text and checked with DuckDB: its type, whether it may be empty, the values it may
+take, its bounds, the uniqueness of ids and that credits and events name a production (and
+credits a member) that exists. Each bad cell becomes a ``Problem`` with the file, the row
+(1-based, data rows after the header), the column and why.
+
+Without a quarantine file an import with any problem writes nothing. With one, the good
+rows are written and every bad row goes to the quarantine file (CSV: table, file, row,
+column, why, and the row's values as JSON) so nothing is silently dropped.
+"""
+
+from __future__ import annotations
+
+import csv
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from guildhall.core.problems import Location, Problem
+from guildhall.costing.data.schema import ALLOWED, LIMITS, SCHEMAS, TABLES
+
+_SQL_TYPES = {
+    pa.int64(): "BIGINT",
+    pa.int32(): "INTEGER",
+    pa.int16(): "SMALLINT",
+    pa.string(): "VARCHAR",
+    pa.bool_(): "BOOLEAN",
+    pa.date32(): "DATE",
+}
+_KEYS = {"productions": "production_id", "members": "performer_id", "events": "event_id"}
+_REFERENCES = {
+    ("credits", "production_id"): "productions",
+    ("credits", "performer_id"): "members",
+    ("events", "production_id"): "productions",
+}
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What an import did: rows written per table and the problems found."""
+
+    written: dict[str, int]
+    problems: tuple[Problem, ...]
+    quarantined_rows: int
+
+
+def _source(src: Path, table: str) -> Path | None:
+    for candidate in (src / f"{table}.csv", src / f"{table}.parquet", src / table):
+        if candidate.exists():
+            return candidate
+    return None
+
+
+def _parquet_sql(path: Path) -> str:
+    target = f"{path}/*.parquet" if path.is_dir() else str(path)
+    return f"read_parquet('{target}')"
+
+
+def _load(con: duckdb.DuckDBPyConnection, table: str, path: Path) -> list[Problem]:
+    """Load ``path`` as text into ``raw_TABLE`` with a ``_row`` number; problems of shape."""
+    fields = SCHEMAS[table].names
+    if path.suffix == ".csv":
+        with path.open(newline="", encoding="utf-8") as handle:
+            header = next(csv.reader(handle), [])
+        missing = [f for f in fields if f not in header]
+        unknown = [h for h in header if h not in fields]
+        problems = [
+            Problem(Location(file=str(path), line=1, field=f), "the header lacks this column")
+            for f in missing
+        ] + [Problem(Location(file=str(path), line=1, field=h), "unknown column") for h in unknown]
+        if problems:
+            return problems
+        columns = ", ".join(f"'{h}': 'VARCHAR'" for h in header)
+        source = (
+            f"read_csv('{path}', header=true, auto_detect=false, columns={{{columns}}},"
+            " quote='\"', escape='\"', strict_mode=false, null_padding=true)"
+        )
+    else:
+        source = _parquet_sql(path)
+        present = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()]
+        missing = [f for f in fields if f not in present]
+        if missing:
+            return [
+                Problem(Location(file=str(path), field=f), "the file lacks this column")
+                for f in missing
+            ]
+    cast = ", ".join(f"CAST({f} AS VARCHAR) AS {f}" for f in fields)
+    con.execute(
+        f"CREATE TEMP TABLE raw_{table} AS SELECT row_number() OVER () AS _row, {cast}"
+        f" FROM {source}"
+    )
+    return []
+
+
+def _cell_checks(table: str) -> str:
+    """One SELECT per column yielding (_row, column, why) for each bad cell."""
+    parts = []
+    for field in SCHEMAS[table]:
+        name, sql_type = field.name, _SQL_TYPES[field.type]
+        value = f"NULLIF(trim({name}), '')"
+        whys = []
+        if not field.nullable:
+            whys.append(f"WHEN {value} IS NULL THEN 'is empty'")
+        whys.append(
+            f"WHEN {value} IS NOT NULL AND TRY_CAST({value} AS {sql_type}) IS NULL"
+            f" THEN 'is not a valid {sql_type.lower()}: ' || {name}"
+        )
+        allowed = ALLOWED.get((table, name))
+        if allowed:
+            listed = ", ".join(f"'{a}'" for a in allowed)
+            whys.append(
+                f"WHEN {value} NOT IN ({listed}) THEN 'is ' || {name} || ', not one of "
+                + ", ".join(allowed)
+                + "'"
+            )
+        bounds = LIMITS.get((table, name))
+        if bounds:
+            low, high = bounds
+            whys.append(
+                f"WHEN TRY_CAST({value} AS HUGEINT) NOT BETWEEN {low} AND {high}"
+                f" THEN 'is ' || {name} || ', outside {low}..{high}'"
+            )
+        parts.append(
+            f"SELECT _row, '{name}' AS col, CASE {' '.join(whys)} END AS why FROM raw_{table}"
+        )
+    key = _KEYS.get(table)
+    if key:
+        parts.append(
+            f"SELECT _row, '{key}', 'repeats ' || {key} || ' (first at row ' || first || ')'"
+            f" FROM (SELECT _row, {key}, min(_row) OVER (PARTITION BY {key}) AS first"
+            f" FROM raw_{table} WHERE NULLIF(trim({key}), '') IS NOT NULL) WHERE _row > first"
+        )
+    for (owner, column), target in _REFERENCES.items():
+        if owner == table:
+            target_key = _KEYS[target]
+            parts.append(
+                f"SELECT _row, '{column}', 'names {target[:-1]} ' || {column} || ' that is not in"
+                f" {target}' FROM raw_{table} WHERE TRY_CAST({column} AS BIGINT) NOT IN"
+                f" (SELECT TRY_CAST({target_key} AS BIGINT) FROM raw_{target}"
+                f" WHERE TRY_CAST({target_key} AS BIGINT) IS NOT NULL)"
+            )
+    return " UNION ALL ".join(f"({p})" for p in parts)
+
+
+def _problems(con: duckdb.DuckDBPyConnection, table: str, path: Path) -> list[tuple[int, Problem]]:
+    rows = con.execute(
+        f"SELECT _row, col, why FROM ({_cell_checks(table)}) WHERE why IS NOT NULL"
+        " ORDER BY _row, col"
+    ).fetchall()
+    is_csv = path.suffix == ".csv"
+    return [
+        (
+            row,
+            Problem(
+                Location(file=str(path), line=row + 1 if is_csv else None, row=row, field=col),
+                why,
+            ),
+        )
+        for row, col, why in rows
+    ]
+
+
+def _write_good(con: duckdb.DuckDBPyConnection, table: str, bad: set[int], out: Path) -> int:
+    schema = SCHEMAS[table]
+    casts = ", ".join(
+        f"CAST(NULLIF(trim({f.name}), '') AS {_SQL_TYPES[f.type]}) AS {f.name}" for f in schema
+    )
+    con.execute("CREATE OR REPLACE TEMP TABLE bad_rows (_row BIGINT)")
+    if bad:
+        con.executemany("INSERT INTO bad_rows VALUES (?)", [(r,) for r in sorted(bad)])
+    relation = con.sql(
+        f"SELECT {casts} FROM raw_{table} WHERE _row NOT IN (SELECT _row FROM bad_rows)"
+        " ORDER BY _row"
+    )
+    arrow = relation.to_arrow_table().cast(schema)
+    pq.write_table(arrow, out / f"{table}.parquet", compression="zstd")
+    return int(arrow.num_rows)
+
+
+def _quarantine(
+    con: duckdb.DuckDBPyConnection, found: dict[str, list[tuple[int, Problem]]], target: Path
+) -> int:
+    rows = 0
+    with target.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["table", "file", "row", "column", "why", "values"])
+        for table, problems in found.items():
+            values = (
+                dict(
+                    con.execute(
+                        f"SELECT _row, to_json(raw_{table})::VARCHAR FROM raw_{table}"
+                    ).fetchall()
+                )
+                if problems
+                else {}
+            )
+            for row, problem in problems:
+                writer.writerow(
+                    [table, problem.where.file, row, problem.where.field, problem.what, values[row]]
+                )
+            rows += len({row for row, _ in problems})
+    return rows
+
+
+def import_data(src: Path, out: Path, quarantine: Path | None = None) -> ImportReport:
+    """Check every row of the data set in ``src`` and write it to ``out`` as Parquet."""
+    sources = {t: _source(src, t) for t in TABLES}
+    absent = [
+        Problem(Location(file=str(src / f"{t}.csv")), f"no {t} table (.csv, .parquet or folder)")
+        for t, p in sources.items()
+        if p is None
+    ]
+    if absent:
+        return ImportReport({}, tuple(absent), 0)
+    con = duckdb.connect()
+    shape = [p for t in TABLES for p in _load(con, t, sources[t])]  # type: ignore[arg-type]
+    if shape:
+        return ImportReport({}, tuple(shape), 0)
+    found = {t: _problems(con, t, sources[t]) for t in TABLES}  # type: ignore[arg-type]
+    problems = tuple(p for t in TABLES for _, p in found[t])
+    if problems and quarantine is None:
+        return ImportReport({}, problems, 0)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".import-", dir=out.parent))
+    written = {t: _write_good(con, t, {r for r, _ in found[t]}, staging) for t in TABLES}
+    quarantined = _quarantine(con, found, quarantine) if quarantine is not None else 0
+    if out.exists():
+        shutil.rmtree(out)
+    staging.rename(out)
+    return ImportReport(written, problems, quarantined)

@@ -1,0 +1,150 @@
+"""The engine: revenue events to amounts owed per production, period and kind.
+
+One code path for every Ibis backend. Stages, each an Ibis expression:
+
+1. ``production_facts`` and the jurisdiction test for every agreement;
+2. ``costing_rows``: events joined with their production's facts;
+3. ``production_amounts``: every formula of every agreement, per-event formulas in one
+   wide projection and one grouping, then sell-through tiers, fixed streaming residuals
+   and the streaming bonus; summed per (agreement, production, period, kind) in
+   micro-cents and rounded once to cents.
+
+Allocation to performers is in ``allocation``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import ibis
+import ibis.expr.types as ir
+import ibis.selectors as s
+from ibis.backends import BaseBackend
+
+from guildhall.costing.arith import to_cents
+from guildhall.costing.data.schema import DataSet
+from guildhall.costing.formulas.per_event import PER_EVENT
+from guildhall.costing.formulas.sell_through import downloads_by_period, sell_through
+from guildhall.costing.formulas.streaming_bonus import streaming_bonus
+from guildhall.costing.formulas.streaming_fixed import streaming_fixed
+from guildhall.costing.jurisdiction import is_covered, production_facts
+from guildhall.costing.params import Terms
+
+_PRODUCTION_COLUMNS = (
+    "production_id",
+    "medium",
+    "is_new_series",
+    "production_start",
+    "residual_base_cents",
+)
+
+
+@dataclass(frozen=True)
+class Tables:
+    """The four analytical tables as Ibis tables on one backend."""
+
+    productions: ir.Table
+    credits: ir.Table
+    members: ir.Table
+    events: ir.Table
+
+
+def open_tables(con: BaseBackend, data: DataSet) -> Tables:
+    """Read a data set's Parquet files as tables on ``con``."""
+    read = {
+        name: con.read_parquet(data.glob(name), table_name=f"gh_{name}")  # type: ignore[attr-defined]
+        for name in ("productions", "credits", "members", "events")
+    }
+    return Tables(**read)
+
+
+def covered_column(index: int) -> str:
+    return f"covered_{index}"
+
+
+def costing_rows(tables: Tables, agreements: Sequence[Terms]) -> ir.Table:
+    """Events with their production's facts and one coverage flag per agreement."""
+    facts = production_facts(tables.productions, tables.credits)
+    coverage = {covered_column(i): is_covered(facts, t) for i, t in enumerate(agreements)}
+    facts = facts.select(*_PRODUCTION_COLUMNS, **coverage)
+    return tables.events.join(facts, "production_id")
+
+
+def _per_event(rows: ir.Table, agreements: Sequence[Terms]) -> ir.Table:
+    columns = {
+        f"{t.id}__{kind}": formula(rows, t, rows[covered_column(i)])
+        for i, t in enumerate(agreements)
+        for kind, formula in PER_EVENT.items()
+        if t.has(kind)
+    }
+    if not columns:
+        return _empty(rows)
+    summed = rows.group_by(["production_id", "period_start"]).aggregate(
+        **{name: value.sum() for name, value in columns.items()}
+    )
+    long = summed.pivot_longer(
+        s.cols(*columns),
+        names_to=["agreement", "kind"],
+        names_pattern="(.+)__(.+)",
+        values_to="micro",
+    )
+    return long.select("agreement", "production_id", "period_start", "kind", "micro")
+
+
+def _empty(rows: ir.Table) -> ir.Table:
+    return rows.select(
+        agreement=ibis.literal("", "string"),
+        production_id=rows.production_id,
+        period_start=rows.period_start,
+        kind=ibis.literal("", "string"),
+        micro=ibis.literal(0, "int64"),
+    ).limit(0)
+
+
+def _labelled(table: ir.Table, agreement: str, kind: str, micro: ir.IntegerValue) -> ir.Table:
+    return table.select(
+        agreement=ibis.literal(agreement, "string"),
+        production_id=table.production_id,
+        period_start=table.period_start,
+        kind=ibis.literal(kind, "string"),
+        micro=micro.cast("int64"),
+    )
+
+
+def _grouped_parts(rows: ir.Table, agreements: Sequence[Terms]) -> list[ir.Table]:
+    parts: list[ir.Table] = []
+    if any(t.has("sell_through") for t in agreements):
+        periods = downloads_by_period(rows)
+        parts += [
+            _labelled(periods, t.id, "sell_through", sell_through(periods, t))
+            for t in agreements
+            if t.has("sell_through")
+        ]
+    for i, t in enumerate(agreements):
+        if t.has("streaming_fixed"):
+            fixed = streaming_fixed(rows, t)
+            parts.append(_labelled(fixed, t.id, "streaming_fixed", fixed.micro))
+        if t.has("streaming_bonus"):
+            bonus = streaming_bonus(rows, t, rows[covered_column(i)])
+            parts.append(_labelled(bonus, t.id, "streaming_bonus", bonus.performers_micro))
+            parts.append(_labelled(bonus, t.id, "streaming_bonus_fund", bonus.fund_micro))
+    return parts
+
+
+def production_amounts(tables: Tables, agreements: Sequence[Terms]) -> ir.Table:
+    """(agreement, production_id, period_start, kind, amount_cents), amounts above zero."""
+    rows = costing_rows(tables, agreements)
+    parts = [_per_event(rows, agreements), *_grouped_parts(rows, agreements)]
+    union = ibis.union(*parts, distinct=False) if len(parts) > 1 else parts[0]
+    summed = union.group_by(["agreement", "production_id", "period_start", "kind"]).aggregate(
+        micro=union.micro.sum()
+    )
+    amounts = summed.select(
+        "agreement",
+        "production_id",
+        "period_start",
+        "kind",
+        amount_cents=to_cents(summed.micro.cast("int64")),
+    )
+    return amounts.filter(amounts.amount_cents > 0)

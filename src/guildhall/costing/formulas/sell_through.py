@@ -1,0 +1,64 @@
+"""Electronic sell-through: a lower rate up to a number of downloads, a higher one after.
+
+Downloads are counted cumulatively per production across periods; when the tier
+boundary falls inside a period, that period's distributor's gross is apportioned to the
+two tiers in proportion to its downloads (in whole cents, half up) and each part is paid
+at its tier's rate. Features and TV programs have their own boundary and rates.
+"""
+
+from __future__ import annotations
+
+import ibis
+import ibis.expr.types as ir
+
+from guildhall.costing.arith import div_half_up
+from guildhall.costing.formulas.per_event import TRADITIONAL, after_cutoff
+from guildhall.costing.params import Terms
+
+
+def downloads_by_period(rows: ir.Table) -> ir.Table:
+    """Sell-through per production and period, with the downloads of earlier periods."""
+    est = rows.filter((rows.market == "electronic_sell_through") & rows.medium.isin(TRADITIONAL))
+    per_period = est.group_by(["production_id", "period_start"]).aggregate(
+        units=est.units.sum(),
+        distributors_gross_cents=est.distributors_gross_cents.sum(),
+        medium=est.medium.first(),
+        production_start=est.production_start.min(),
+    )
+    earlier = ibis.window(
+        group_by="production_id", order_by="period_start", preceding=None, following=0
+    )
+    return per_period.mutate(
+        units_before=(per_period.units.sum().over(earlier) - per_period.units).cast("int64")
+    )
+
+
+def sell_through(periods: ir.Table, terms: Terms) -> ir.IntegerValue:
+    """Micro-cents owed for each row of ``downloads_by_period``."""
+    is_feature = periods.medium == "theatrical"
+
+    def pick(feature: int, tv: int) -> ir.IntegerValue:
+        return ibis.ifelse(is_feature, feature, tv)
+
+    boundary = pick(
+        terms.count("sell_through_feature_tier_downloads"),
+        terms.count("sell_through_tv_tier_downloads"),
+    )
+    initial_rate = pick(
+        terms.rate("sell_through_feature_initial_percent"),
+        terms.rate("sell_through_tv_initial_percent"),
+    )
+    later_rate = pick(
+        terms.rate("sell_through_feature_later_percent"),
+        terms.rate("sell_through_tv_later_percent"),
+    )
+    room = ibis.greatest(boundary - periods.units_before, 0)
+    initial_units = ibis.least(room, periods.units)
+    gross = periods.distributors_gross_cents
+    initial_gross = ibis.ifelse(
+        periods.units == 0,
+        ibis.ifelse(room > 0, gross, 0),
+        div_half_up(gross * initial_units, ibis.greatest(periods.units, 1)),
+    )
+    micro = initial_gross * initial_rate + (gross - initial_gross) * later_rate
+    return ibis.ifelse(after_cutoff(periods, terms, "library_cutoff_date"), micro, 0)

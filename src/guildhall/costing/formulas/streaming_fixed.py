@@ -1,0 +1,41 @@
+"""The fixed residual for ad-supported streaming of a new TV program after its free window.
+
+After the free window (longer for a new series), each 26-week period in which the
+program is streamed, up to the agreement's number of such periods, pays a fixed
+percentage of the program's residual base, once, in the first revenue period of that
+26-week period.
+"""
+
+from __future__ import annotations
+
+import ibis.expr.types as ir
+
+from guildhall.costing.formulas.per_event import after_cutoff, free_window_days, is_new_program
+from guildhall.costing.params import Terms
+
+
+def streaming_fixed(rows: ir.Table, terms: Terms) -> ir.Table:
+    """(production_id, period_start, micro) for each fixed period earned."""
+    window = free_window_days(rows, terms)
+    period_days = terms.count("streaming_fixed_period_days")
+    periods = terms.count("streaming_fixed_periods")
+    since_window = rows.days_since_first_exhibition - window
+    streamed = rows.filter(
+        (rows.market == "ad_supported_streaming")
+        & rows.medium.isin(("network_tv", "cable_tv"))
+        & is_new_program(rows, terms)
+        & after_cutoff(rows, terms, "streaming_library_cutoff_date")
+        & (since_window > 0)
+        & (since_window <= periods * period_days)
+    )
+    block = (streamed.days_since_first_exhibition - window - 1) // period_days
+    blocks = streamed.mutate(block=block)
+    earned = blocks.group_by(["production_id", "block"]).aggregate(
+        period_start=blocks.period_start.min(),
+        residual_base_cents=blocks.residual_base_cents.max(),
+    )
+    return earned.select(
+        "production_id",
+        "period_start",
+        micro=earned.residual_base_cents * terms.rate("streaming_fixed_percent_of_residual_base"),
+    )

@@ -1,0 +1,87 @@
+"""The terms a costing reads, with the value and source of each.
+
+``Terms`` is what the formulas see: one agreement's parameter values on the costing date,
+each with the citation it came from, and the names of the formulas the agreement has.
+It is built from a ``guildhall.terms`` agreement or, in tests, from a plain mapping.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from types import MappingProxyType
+from typing import Any
+
+from guildhall.costing.arith import ppm
+
+Value = Decimal | int | dt.date | bool | str | tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Terms:
+    """One agreement's parameters for a costing: values, sources, formulas."""
+
+    id: str
+    formulas: tuple[str, ...]
+    values: Mapping[str, Value]
+    sources: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+
+    def has(self, formula: str) -> bool:
+        return formula in self.formulas
+
+    def get(self, name: str) -> Value:
+        if name not in self.values:
+            raise KeyError(f"{self.id} has no parameter {name}")
+        return self.values[name]
+
+    def rate(self, name: str) -> int:
+        """A percentage parameter as parts per million."""
+        value = self.get(name)
+        if not isinstance(value, Decimal | int) or isinstance(value, bool):
+            raise TypeError(f"{name} is not a percentage")
+        return ppm(Decimal(value))
+
+    def count(self, name: str) -> int:
+        value = self.get(name)
+        if isinstance(value, bool) or not isinstance(value, int | Decimal):
+            raise TypeError(f"{name} is not a number")
+        return int(value)
+
+    def cents(self, name: str) -> int:
+        """A dollar amount in whole cents (exact)."""
+        value = Decimal(str(self.get(name))) * 100
+        if value != value.to_integral_value():
+            raise ValueError(f"{name} is not a whole number of cents")
+        return int(value)
+
+    def date(self, name: str) -> dt.date:
+        value = self.get(name)
+        if not isinstance(value, dt.date):
+            raise TypeError(f"{name} is not a date")
+        return value
+
+    def flag(self, name: str) -> bool:
+        return bool(self.get(name))
+
+    def text(self, name: str) -> str:
+        return str(self.get(name))
+
+    def source(self, name: str) -> str:
+        return self.sources.get(name, "")
+
+
+def terms_from_mapping(data: Mapping[str, Any]) -> Terms:
+    """Terms written inline (test cases): ``id``, ``formulas`` and ``parameters``."""
+    values: dict[str, Value] = {}
+    for name, value in dict(data.get("parameters", {})).items():
+        if isinstance(value, float):
+            raise TypeError(f"{name}: write numbers as decimals in strings or YAML decimals")
+        values[name] = value
+    return Terms(
+        id=str(data["id"]),
+        formulas=tuple(data.get("formulas", ())),
+        values=MappingProxyType(values),
+        sources=MappingProxyType({n: "test case" for n in values}),
+    )

@@ -27,8 +27,22 @@ from guildhall.core.problems import Problem
 from guildhall.files.located_yaml import PathKey, read_yaml
 from guildhall.files.shape import Shape
 
-TOP = ("id", "title", "guild", "rules", "settings", "description", "documents", "parties",
-       "bodies", "people", "agreements", "facts", "events", "conflicts")
+TOP = (
+    "id",
+    "title",
+    "guild",
+    "rules",
+    "settings",
+    "description",
+    "documents",
+    "parties",
+    "bodies",
+    "people",
+    "agreements",
+    "facts",
+    "events",
+    "conflicts",
+)
 
 
 def read_case_file(path: Path) -> tuple[Case | None, list[Problem]]:
@@ -37,8 +51,9 @@ def read_case_file(path: Path) -> tuple[Case | None, list[Problem]]:
     if problems:
         return None, problems
     shape = Shape(doc)
-    top = shape.mapping(doc.data, (), required=("id", "title", "guild", "rules", "parties",
-                                                "events"), optional=TOP)
+    top = shape.mapping(
+        doc.data, (), required=("id", "title", "guild", "rules", "parties", "events"), optional=TOP
+    )
     if top is None:
         return None, shape.problems
     reader = _CaseReader(shape, path.parent)
@@ -75,8 +90,9 @@ class _CaseReader:
         self._unique([p.id for p in parties] + [b.id for b in bodies], ("parties",), "actor")
         events: list[Event] = []
         for value, where in self._items(top, "events"):
-            event = read_event(s, value, where, guild=guild or "", actors=actors,
-                               documents=self.documents)
+            event = read_event(
+                s, value, where, guild=guild or "", actors=actors, documents=self.documents
+            )
             if event is not None:
                 events.append(event.__class__(**{**event.__dict__, "seq": len(events) + 1}))
         self._unique([e.id for e in events if e.id], ("events",), "event id")
@@ -87,11 +103,20 @@ class _CaseReader:
             return None
         assert case_id and title and guild and rules
         return Case(
-            id=case_id, title=title, guild=guild, rules=rules, settings=settings,
-            parties=parties, bodies=bodies, people=people, agreements=agreements, facts=facts,
-            documents=tuple(self.documents.values()), events=tuple(events),
-            conflicts=conflicts, description=s.text(top.get("description"), ("description",),
-                                                    optional=True),
+            id=case_id,
+            title=title,
+            guild=guild,
+            rules=rules,
+            settings=settings,
+            parties=parties,
+            bodies=bodies,
+            people=people,
+            agreements=agreements,
+            facts=facts,
+            documents=tuple(self.documents.values()),
+            events=tuple(events),
+            conflicts=conflicts,
+            description=s.text(top.get("description"), ("description",), optional=True),
         )
 
     def _items(self, top: dict[str, Any], key: str) -> list[tuple[Any, PathKey]]:
@@ -107,8 +132,12 @@ class _CaseReader:
 
     def _document(self, value: Any, where: PathKey) -> None:
         s = self.shape
-        entry = s.mapping(value, where, required=("id", "title"),
-                          optional=("publisher", "published_on", "published_note", "url", "file"))
+        entry = s.mapping(
+            value,
+            where,
+            required=("id", "title"),
+            optional=("publisher", "published_on", "published_note", "url", "file"),
+        )
         if entry is None:
             return
         doc_id = s.text(entry.get("id"), (*where, "id"))
@@ -125,35 +154,40 @@ class _CaseReader:
         if doc_id in self.documents:
             s.fail((*where, "id"), f"document {doc_id!r} is listed twice")
         self.documents[doc_id] = Document(
-            id=doc_id, title=title,
+            id=doc_id,
+            title=title,
             publisher=s.text(entry.get("publisher"), (*where, "publisher"), optional=True),
-            published_on=s.day(entry.get("published_on"), (*where, "published_on"),
-                               optional=True),
-            published_note=s.text(entry.get("published_note"), (*where, "published_note"),
-                                  optional=True),
+            published_on=s.day(entry.get("published_on"), (*where, "published_on"), optional=True),
+            published_note=s.text(
+                entry.get("published_note"), (*where, "published_note"), optional=True
+            ),
             url=s.text(entry.get("url"), (*where, "url"), optional=True),
             text=text,
         )
 
     def _sources(self, entry: dict[str, Any], where: PathKey, *, required: bool = True) -> Any:
-        return read_sources(self.shape, entry.get("sources"), (*where, "sources"),
-                            self.documents, required=required)
+        return read_sources(
+            self.shape, entry.get("sources"), (*where, "sources"), self.documents, required=required
+        )
 
     def _party(self, value: Any, where: PathKey) -> Party | None:
         s = self.shape
         e = s.mapping(value, where, required=("id", "name", "role"), optional=("sources",))
         if e is None:
             return None
-        pid, name, role = (s.identifier(e.get("id"), (*where, "id")),
-                           s.text(e.get("name"), (*where, "name")),
-                           s.identifier(e.get("role"), (*where, "role")))
+        pid, name, role = (
+            s.identifier(e.get("id"), (*where, "id")),
+            s.text(e.get("name"), (*where, "name")),
+            s.identifier(e.get("role"), (*where, "role")),
+        )
         sources = self._sources(e, where, required=False)
         return Party(pid, name, role, sources) if pid and name and role else None
 
     def _body(self, value: Any, where: PathKey) -> Body | None:
         s = self.shape
-        e = s.mapping(value, where, required=("id", "party", "name"),
-                      optional=("powers", "size", "sources"))
+        e = s.mapping(
+            value, where, required=("id", "party", "name"), optional=("powers", "size", "sources")
+        )
         if e is None:
             return None
         bid = s.identifier(e.get("id"), (*where, "id"))
@@ -175,7 +209,8 @@ class _CaseReader:
         name = s.text(e.get("name"), (*where, "name"))
         party = s.identifier(e.get("party"), (*where, "party"))
         roles = tuple(
-            r for i, v in enumerate(s.sequence(e.get("roles"), (*where, "roles"), empty_ok=False))
+            r
+            for i, v in enumerate(s.sequence(e.get("roles"), (*where, "roles"), empty_ok=False))
             if (r := s.text(v, (*where, "roles", i)))
         )
         sources = self._sources(e, where)
@@ -194,8 +229,9 @@ class _CaseReader:
 
     def _fact(self, value: Any, where: PathKey) -> Fact | None:
         s = self.shape
-        e = s.mapping(value, where, required=("id", "topic", "value", "sources"),
-                      optional=("unit",))
+        e = s.mapping(
+            value, where, required=("id", "topic", "value", "sources"), optional=("unit",)
+        )
         if e is None:
             return None
         fid = s.identifier(e.get("id"), (*where, "id"))
@@ -210,8 +246,9 @@ class _CaseReader:
 
     def _conflict(self, value: Any, where: PathKey) -> Conflict | None:
         s = self.shape
-        e = s.mapping(value, where, required=("id", "topic", "readings"),
-                      optional=("note", "setting"))
+        e = s.mapping(
+            value, where, required=("id", "topic", "readings"), optional=("note", "setting")
+        )
         if e is None:
             return None
         readings: list[Reading] = []
@@ -221,8 +258,9 @@ class _CaseReader:
             r = s.mapping(item, at, required=("value", "sources"), optional=("note",))
             if r is None:
                 continue
-            text = s.text(str(r.get("value")) if r.get("value") is not None else None,
-                          (*at, "value"))
+            text = s.text(
+                str(r.get("value")) if r.get("value") is not None else None, (*at, "value")
+            )
             note = s.text(r.get("note"), (*at, "note"), optional=True)
             sources = self._sources(r, at)
             if text:

@@ -11,8 +11,18 @@ from guildhall.bargaining.sources import read_sources
 from guildhall.files.located_yaml import PathKey
 from guildhall.files.shape import Shape
 
-COMMON = ("id", "date", "kind", "summary", "certainty", "assumption", "sources", "parties",
-          "by", "union")
+COMMON = (
+    "id",
+    "date",
+    "kind",
+    "summary",
+    "certainty",
+    "assumption",
+    "sources",
+    "parties",
+    "by",
+    "union",
+)
 
 
 def read_event(
@@ -26,8 +36,9 @@ def read_event(
 ) -> Event | None:
     """An ``Event`` from a mapping, or ``None`` with the problems added to ``shape``."""
     before = len(shape.problems)
-    entry = shape.mapping(value, path, required=("date", "kind", "summary", "certainty",
-                                                 "sources"), open_keys=True)
+    entry = shape.mapping(
+        value, path, required=("date", "kind", "summary", "certainty", "sources"), open_keys=True
+    )
     if entry is None:
         return None
     kind_name = shape.choice(entry.get("kind"), (*path, "kind"), sorted(KINDS))
@@ -36,8 +47,11 @@ def read_event(
     certainty = shape.choice(entry.get("certainty"), (*path, "certainty"), CERTAINTIES)
     assumption = shape.text(entry.get("assumption"), (*path, "assumption"), optional=True)
     if certainty == "inferred" and assumption is None:
-        shape.fail((*path, "certainty"), "an inferred event must write down its assumption",
-                   hint="add assumption: with how the date or fact was worked out")
+        shape.fail(
+            (*path, "certainty"),
+            "an inferred event must write down its assumption",
+            hint="add assumption: with how the date or fact was worked out",
+        )
     sources = read_sources(shape, entry.get("sources"), (*path, "sources"), documents)
     union = shape.identifier(entry.get("union", guild), (*path, "union"))
     event_id = shape.identifier(entry.get("id"), (*path, "id"), optional=True)
@@ -82,8 +96,12 @@ def _details(
             continue
         if key not in spec:
             allowed = ", ".join(sorted((*COMMON, *spec)))
-            shape.fail((*path, key), f"unknown key {key!r} for a {kind_name} event",
-                       hint=f"allowed: {allowed}", key=True)
+            shape.fail(
+                (*path, key),
+                f"unknown key {key!r} for a {kind_name} event",
+                hint=f"allowed: {allowed}",
+                key=True,
+            )
             continue
         value = _field(shape, raw, (*path, key), spec[key].rstrip("?"))
         if value is not None:

@@ -159,6 +159,4 @@ class Case:
 
     def timeline(self) -> tuple[Event, ...]:
         """Events in date order; on the same date, in the order they were logged."""
-        return tuple(
-            sorted(self.events, key=lambda e: (e.date, e.seq if e.seq is not None else 0))
-        )
+        return tuple(sorted(self.events, key=lambda e: (e.date, e.seq if e.seq is not None else 0)))

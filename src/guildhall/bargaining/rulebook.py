@@ -30,8 +30,15 @@ from guildhall.core.thresholds import COMPARISONS, Threshold, parse_fraction
 from guildhall.files.located_yaml import parse_yaml
 from guildhall.files.shape import Shape
 
-REQUIREMENTS = ("prior", "by", "open", "not_open", "window_at_most_days", "within_window",
-                "outcome")
+REQUIREMENTS = (
+    "prior",
+    "by",
+    "open",
+    "not_open",
+    "window_at_most_days",
+    "within_window",
+    "outcome",
+)
 
 
 @dataclass(frozen=True)
@@ -77,8 +84,9 @@ def parse_rulebook(
     if problems:
         return None, problems
     s = Shape(doc)
-    top = s.mapping(doc.data, (), required=("id", "title", "votes", "rules"),
-                    optional=("guild", "sources"))
+    top = s.mapping(
+        doc.data, (), required=("id", "title", "votes", "rules"), optional=("guild", "sources")
+    )
     if top is None:
         return None, s.problems
     votes: dict[str, VoteSetting] = {}
@@ -104,12 +112,16 @@ def parse_rulebook(
 
 
 def _vote(s: Shape, raw: Any, path: tuple[str, ...]) -> VoteSetting | None:
-    entry = s.mapping(raw, path, required=("threshold", "comparison"),
-                      optional=("max_window_days", "sources", "note"))
+    entry = s.mapping(
+        raw,
+        path,
+        required=("threshold", "comparison"),
+        optional=("max_window_days", "sources", "note"),
+    )
     if entry is None:
         return None
     try:
-        ratio = parse_fraction(entry.get("threshold"))
+        ratio = parse_fraction(str(entry.get("threshold")))
     except (ValueError, ZeroDivisionError) as exc:
         s.fail((*path, "threshold"), f"not a threshold: {exc}", hint='write "3/4" or "75%"')
         return None
@@ -121,16 +133,16 @@ def _vote(s: Shape, raw: Any, path: tuple[str, ...]) -> VoteSetting | None:
 
 
 def _rule(s: Shape, raw: Any, path: tuple[str | int, ...]) -> Rule | None:
-    entry = s.mapping(raw, path, required=("id", "when", "require", "says"),
-                      optional=("sources",))
+    entry = s.mapping(raw, path, required=("id", "when", "require", "says"), optional=("sources",))
     if entry is None:
         return None
     when = s.mapping(entry.get("when"), (*path, "when"), required=("kind",), open_keys=True)
     require = s.mapping(entry.get("require"), (*path, "require"), optional=REQUIREMENTS)
     says = s.text(entry.get("says"), (*path, "says"))
     rule_id = s.identifier(entry.get("id"), (*path, "id"))
-    sources = tuple(x for x in s.sequence(entry.get("sources"), (*path, "sources"))
-                    if isinstance(x, dict))
+    sources = tuple(
+        x for x in s.sequence(entry.get("sources"), (*path, "sources")) if isinstance(x, dict)
+    )
     if not (when and require and says and rule_id):
         return None
     return Rule(rule_id, when, require, says, sources)

@@ -35,9 +35,7 @@ def vote_passed(rulebook: Rulebook, event: Event) -> bool | None:
     return setting.threshold.is_met(yes=yes, cast=yes + no)
 
 
-def check(
-    rulebook: Rulebook, guild: str, history: Sequence[Event], event: Event
-) -> list[Refusal]:
+def check(rulebook: Rulebook, guild: str, history: Sequence[Event], event: Event) -> list[Refusal]:
     """Every rule ``event`` breaks, given the events already in the log."""
     if event.union != guild:
         return []
@@ -55,8 +53,13 @@ def _built_in(event: Event) -> list[Refusal]:
     counted = int(event.detail("yes")) + int(event.detail("no")) + int(event.detail("blank") or 0)
     eligible = event.detail("eligible")
     if eligible is not None and counted > int(eligible):
-        return [Refusal("votes-within-roll", "A vote cannot count more ballots than members on "
-                        "its roll.", f"{counted} ballots against {eligible} eligible")]
+        return [
+            Refusal(
+                "votes-within-roll",
+                "A vote cannot count more ballots than members on its roll.",
+                f"{counted} ballots against {eligible} eligible",
+            )
+        ]
     return []
 
 
@@ -106,10 +109,16 @@ def _by(rb: Rulebook, spec: Any, earlier: list[Event], event: Event) -> str | No
 
 def _open_pairs(rb: Rulebook, spec: Any, earlier: list[Event], event: Event) -> int:
     key = spec.get("key")
-    opened = [e for e in earlier if e.kind == spec["opened"]
-              and (key is None or e.detail(key) == event.detail(key))]
-    closed = [e for e in earlier if e.kind == spec["closed"]
-              and (key is None or e.detail(key) == event.detail(key))]
+    opened = [
+        e
+        for e in earlier
+        if e.kind == spec["opened"] and (key is None or e.detail(key) == event.detail(key))
+    ]
+    closed = [
+        e
+        for e in earlier
+        if e.kind == spec["closed"] and (key is None or e.detail(key) == event.detail(key))
+    ]
     return len(opened) - len(closed)
 
 
@@ -156,13 +165,17 @@ def _within(rb: Rulebook, spec: Any, earlier: list[Event], event: Event) -> str 
     days = _setting_days(rb, spec)
     if days is None:
         return None
-    openings = [e for e in earlier if e.kind == "vote_opened"
-                and e.detail("vote") == event.detail("vote")]
+    openings = [
+        e for e in earlier if e.kind == "vote_opened" and e.detail("vote") == event.detail("vote")
+    ]
     if not openings:
         return None
     opening = openings[-1]
-    opens = (date.fromisoformat(opening.detail("opens_on")) if opening.detail("opens_on")
-             else opening.date)
+    opens = (
+        date.fromisoformat(opening.detail("opens_on"))
+        if opening.detail("opens_on")
+        else opening.date
+    )
     length = (event.date - opens).days
     return None if length <= days else f"closed after {length} days; at most {days} allowed"
 
@@ -176,8 +189,10 @@ def _outcome(rb: Rulebook, spec: Any, earlier: list[Event], event: Event) -> str
     assert setting is not None
     yes, no = event.detail("yes"), event.detail("no")
     verdict = "passes" if computed else "fails"
-    return (f"{yes} yes of {yes + no} cast {verdict} at {setting.threshold.describe()}, "
-            f"but the event says passed={stated}")
+    return (
+        f"{yes} yes of {yes + no} cast {verdict} at {setting.threshold.describe()}, "
+        f"but the event says passed={stated}"
+    )
 
 
 _CHECKS = {
@@ -216,9 +231,7 @@ VARIANTS: Mapping[str, tuple[dict[str, Any], ...]] = {
 }
 
 
-def next_steps(
-    rulebook: Rulebook, guild: str, history: Sequence[Event], on: date
-) -> list[Step]:
+def next_steps(rulebook: Rulebook, guild: str, history: Sequence[Event], on: date) -> list[Step]:
     """For each kind of event, whether the history allows it now (on ``on``).
 
     Only what the history decides is judged here; a rule on an event's own fields (a
@@ -251,11 +264,17 @@ def _open_votes(history: Sequence[Event], guild: str) -> dict[str, str]:
 
 
 def _step(
-    rulebook: Rulebook, guild: str, history: Sequence[Event], on: date, kind: str,
-    variant: Mapping[str, Any], details: dict[str, Any],
+    rulebook: Rulebook,
+    guild: str,
+    history: Sequence[Event],
+    on: date,
+    kind: str,
+    variant: Mapping[str, Any],
+    details: dict[str, Any],
 ) -> Step:
-    probe = Event(date=on, kind=kind, summary="", certainty="stated", sources=(), union=guild,
-                  details=details)
+    probe = Event(
+        date=on, kind=kind, summary="", certainty="stated", sources=(), union=guild, details=details
+    )
     earlier = [e for e in history if e.union == guild and e.date <= on]
     refusals: list[Refusal] = []
     conditions: list[str] = []

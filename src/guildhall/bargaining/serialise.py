@@ -98,17 +98,23 @@ def record_from_data(data: dict[str, Any]) -> dict[str, Any]:
         ),
         "documents": tuple(
             Document(
-                d["id"], d["title"], d["publisher"],
+                d["id"],
+                d["title"],
+                d["publisher"],
                 date.fromisoformat(d["published_on"]) if d["published_on"] else None,
-                d["published_note"], d["url"], d["text"],
+                d["published_note"],
+                d["url"],
+                d["text"],
             )
             for d in data["documents"]
         ),
         "conflicts": tuple(
             Conflict(
-                c["id"], c["topic"],
+                c["id"],
+                c["topic"],
                 tuple(Reading(r["value"], src(r), r["note"]) for r in c["readings"]),
-                c["note"], c["setting"],
+                c["note"],
+                c["setting"],
             )
             for c in data["conflicts"]
         ),

@@ -48,9 +48,16 @@ def read_sources(
             continue
         known = documents.get(document) if documents is not None else None
         if known is None and documents is not None:
-            shape.fail((*where, "document"), f"unknown document {document!r}",
-                       hint="list it under documents:")
-        elif known is not None and known.text is not None and normalise(quote) not in normalise(known.text):
+            shape.fail(
+                (*where, "document"),
+                f"unknown document {document!r}",
+                hint="list it under documents:",
+            )
+        elif (
+            known is not None
+            and known.text is not None
+            and normalise(quote) not in normalise(known.text)
+        ):
             shape.fail((*where, "quote"), f"the quote does not appear word for word in {document}")
         sources.append(Source(document, quote, url))
     return tuple(sources)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 import typer
@@ -13,11 +13,12 @@ from guildhall.cli.context import database_url
 from guildhall.cli.output import print_json
 from guildhall.services import cases
 
-app = typer.Typer(help="Bargaining cases: the dated, sourced record and its rules.",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Bargaining cases: the dated, sourced record and its rules.", no_args_is_help=True
+)
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     text = "text"
     json = "json"
 
@@ -87,4 +88,6 @@ def _day(text: str | None) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise typer.BadParameter(f"{text!r} is not a date (YYYY-MM-DD)", param_hint="--on") from None
+        raise typer.BadParameter(
+            f"{text!r} is not a date (YYYY-MM-DD)", param_hint="--on"
+        ) from None

@@ -16,8 +16,11 @@ def case_to_json(case: Case, rules: dict[str, Any]) -> dict[str, Any]:
     """The whole record: identity, rules in force, timeline and conflicts."""
     return {
         "case": {
-            "id": case.id, "title": case.title, "guild": case.guild,
-            "description": case.description, "rules": case.rules,
+            "id": case.id,
+            "title": case.title,
+            "guild": case.guild,
+            "description": case.description,
+            "rules": case.rules,
             "settings": dict(case.settings),
         },
         "rules": rules,
@@ -27,30 +30,52 @@ def case_to_json(case: Case, rules: dict[str, Any]) -> dict[str, Any]:
             for b in case.bodies
         ],
         "people": [
-            {"id": p.id, "name": p.name, "party": p.party, "roles": list(p.roles),
-             "sources": sources_to_data(p.sources)}
+            {
+                "id": p.id,
+                "name": p.name,
+                "party": p.party,
+                "roles": list(p.roles),
+                "sources": sources_to_data(p.sources),
+            }
             for p in case.people
         ],
         "agreements": [
-            {"id": a.id, "role": a.role, "summary": a.summary,
-             "sources": sources_to_data(a.sources)}
+            {
+                "id": a.id,
+                "role": a.role,
+                "summary": a.summary,
+                "sources": sources_to_data(a.sources),
+            }
             for a in case.agreements
         ],
         "facts": [
-            {"id": f.id, "topic": f.topic, "value": f.value, "unit": f.unit,
-             "sources": sources_to_data(f.sources)}
+            {
+                "id": f.id,
+                "topic": f.topic,
+                "value": f.value,
+                "unit": f.unit,
+                "sources": sources_to_data(f.sources),
+            }
             for f in case.facts
         ],
         "documents": [
-            {"id": d.id, "title": d.title, "publisher": d.publisher,
-             "published_on": d.published_on.isoformat() if d.published_on else None,
-             "published_note": d.published_note, "url": d.url}
+            {
+                "id": d.id,
+                "title": d.title,
+                "publisher": d.publisher,
+                "published_on": d.published_on.isoformat() if d.published_on else None,
+                "published_note": d.published_note,
+                "url": d.url,
+            }
             for d in case.documents
         ],
         "events": [event_to_data(e) for e in case.timeline()],
         "conflicts": [
             {
-                "id": c.id, "topic": c.topic, "note": c.note, "setting": c.setting,
+                "id": c.id,
+                "topic": c.topic,
+                "note": c.note,
+                "setting": c.setting,
                 "in_force": _setting_value(case, c.setting),
                 "readings": [
                     {"value": r.value, "note": r.note, "sources": sources_to_data(r.sources)}

@@ -3,10 +3,10 @@
 ::
 
     GuildhallError
-     ├── InvalidInput        input a person gave was wrong; carries Problem values (CLI exit 2, HTTP 422)
+     ├── InvalidInput        input a person gave was wrong; carries Problems (exit 2, HTTP 422)
      │    └── RuleRefused    an event the bargaining rules do not allow now (HTTP 409)
-     ├── NotFound            a case, agreement or election that does not exist (CLI exit 2, HTTP 404)
-     └── Conflict            the store already holds what was to be created (CLI exit 2, HTTP 409)
+     ├── NotFound            a case, agreement or election that does not exist (exit 2, 404)
+     └── Conflict            the store already holds what was to be created (exit 2, 409)
 
 Programming errors are left as Python's own exceptions.
 """

@@ -47,7 +47,9 @@ class YamlDocument:
         line, column = self.value_at.get((), (1, 1))
         return Location(self.file, line, column)
 
-    def problem(self, path: PathKey, what: str, *, hint: str | None = None, key: bool = False) -> Problem:
+    def problem(
+        self, path: PathKey, what: str, *, hint: str | None = None, key: bool = False
+    ) -> Problem:
         return Problem(self.where(path, key=key), what, hint)
 
 
@@ -116,7 +118,11 @@ class _Builder:
                 return None
         if isinstance(node, yaml.MappingNode | yaml.SequenceNode):
             return self.build(node, ())
-        return self.loader.construct_object(node, deep=True)
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except (ValueError, yaml.YAMLError):
+            # An impossible date or the like: keep the text; the reader's checks say why.
+            return node.value
 
 
 def parse_yaml(text: str, file: str) -> tuple[YamlDocument, list[Problem]]:

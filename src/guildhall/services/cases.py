@@ -48,8 +48,15 @@ def load_case_file(database_url: str, path: Path, *, clock: Clock | None = None)
     try:
         rules_text = rules_path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise InvalidInput([Problem(Location(str(path)), f"no rules file {rules_path}",
-                                    hint="rules: names a file in rules/")]) from None
+        raise InvalidInput(
+            [
+                Problem(
+                    Location(str(path)),
+                    f"no rules file {rules_path}",
+                    hint="rules: names a file in rules/",
+                )
+            ]
+        ) from None
     rulebook = rulebook_for(case, rules_text)
     _replay(case, rulebook, path)
     raw = path.read_bytes()
@@ -57,7 +64,10 @@ def load_case_file(database_url: str, path: Path, *, clock: Clock | None = None)
     try:
         with store.session() as session:
             cases_repo.save_case(
-                session, case, rules_text=rules_text, source_file=str(path),
+                session,
+                case,
+                rules_text=rules_text,
+                source_file=str(path),
                 source_sha256=hashlib.sha256(raw).hexdigest(),
                 at=(clock or SystemClock()).now(),
             )
@@ -129,15 +139,17 @@ def _append(database_url: str, case_id: str, doc: YamlDocument, clock: Clock | N
             case, rules_text = cases_repo.load_case(session, case_id)
             rulebook = rulebook_for(case, rules_text)
             shape = Shape(doc)
-            event = read_event(shape, doc.data, (), guild=case.guild, actors=case.actor_ids(),
-                               documents=None)
+            event = read_event(
+                shape, doc.data, (), guild=case.guild, actors=case.actor_ids(), documents=None
+            )
             if shape.problems or event is None:
                 raise InvalidInput(shape.problems)
             refusals = check(rulebook, case.guild, case.timeline(), event)
             if refusals:
                 raise RuleRefused([_refusal_problem(r, doc.where(())) for r in refusals])
-            seq = cases_repo.append_event(session, case_id, event,
-                                          at=(clock or SystemClock()).now())
+            seq = cases_repo.append_event(
+                session, case_id, event, at=(clock or SystemClock()).now()
+            )
     finally:
         store.close()
     return replace(event, seq=seq)

@@ -50,8 +50,9 @@ class EventSourceRow(Base):
     __tablename__ = "case_event_sources"
 
     pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    event_pk: Mapped[int] = mapped_column(ForeignKey("case_events.pk", ondelete="RESTRICT"),
-                                          index=True)
+    event_pk: Mapped[int] = mapped_column(
+        ForeignKey("case_events.pk", ondelete="RESTRICT"), index=True
+    )
     position: Mapped[int] = mapped_column(Integer)
     document: Mapped[str] = mapped_column(String(200))
     quote: Mapped[str] = mapped_column(Text)

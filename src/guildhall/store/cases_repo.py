@@ -31,11 +31,20 @@ def save_case(
         raise Conflict(f"case {case.id!r} is already in the store")
     record = record_to_data(case)
     record["rules_text"] = rules_text
-    session.add(CaseRow(
-        id=case.id, title=case.title, guild=case.guild, rules=case.rules,
-        description=case.description, settings=dict(case.settings), record=record,
-        source_file=source_file, source_sha256=source_sha256, loaded_at=at,
-    ))
+    session.add(
+        CaseRow(
+            id=case.id,
+            title=case.title,
+            guild=case.guild,
+            rules=case.rules,
+            description=case.description,
+            settings=dict(case.settings),
+            record=record,
+            source_file=source_file,
+            source_sha256=source_sha256,
+            loaded_at=at,
+        )
+    )
     session.flush()
     for event in case.events:
         append_event(session, case.id, event, at=at)
@@ -46,16 +55,32 @@ def append_event(session: Session, case_id: str, event: Event, *, at: datetime) 
     last = session.scalar(select(func.max(EventRow.seq)).where(EventRow.case_id == case_id))
     seq = (last or 0) + 1
     row = EventRow(
-        case_id=case_id, seq=seq, event_id=event.id, date=event.date, kind=event.kind,
-        union=event.union, summary=event.summary, certainty=event.certainty,
-        assumption=event.assumption, by=event.by, parties=list(event.parties),
-        details=dict(event.details), recorded_at=at,
+        case_id=case_id,
+        seq=seq,
+        event_id=event.id,
+        date=event.date,
+        kind=event.kind,
+        union=event.union,
+        summary=event.summary,
+        certainty=event.certainty,
+        assumption=event.assumption,
+        by=event.by,
+        parties=list(event.parties),
+        details=dict(event.details),
+        recorded_at=at,
     )
     session.add(row)
     session.flush()
     for position, source in enumerate(event.sources):
-        session.add(EventSourceRow(event_pk=row.pk, position=position, document=source.document,
-                                   quote=source.quote, url=source.url))
+        session.add(
+            EventSourceRow(
+                event_pk=row.pk,
+                position=position,
+                document=source.document,
+                quote=source.quote,
+                url=source.url,
+            )
+        )
     session.flush()
     return seq
 
@@ -78,8 +103,13 @@ def load_case(session: Session, case_id: str) -> tuple[Case, str]:
         raise NotFound(f"no case {case_id!r} in the store (guildhall case list shows the cases)")
     events = _events(session, case_id)
     case = Case(
-        id=row.id, title=row.title, guild=row.guild, rules=row.rules,
-        settings=row.settings, description=row.description, events=events,
+        id=row.id,
+        title=row.title,
+        guild=row.guild,
+        rules=row.rules,
+        settings=row.settings,
+        description=row.description,
+        events=events,
         **record_from_data(row.record),
     )
     return case, str(row.record["rules_text"])
@@ -101,11 +131,18 @@ def _events(session: Session, case_id: str) -> tuple[Event, ...]:
             sources[s.event_pk].append({"document": s.document, "quote": s.quote, "url": s.url})
     return tuple(
         Event(
-            date=r.date, kind=r.kind, summary=r.summary,
+            date=r.date,
+            kind=r.kind,
+            summary=r.summary,
             certainty=r.certainty,  # type: ignore[arg-type]
-            sources=sources_from_data(sources[r.pk]),  # type: ignore[arg-type]
-            union=r.union, id=r.event_id, assumption=r.assumption,
-            parties=tuple(r.parties), by=r.by, details=dict(r.details), seq=r.seq,
+            sources=sources_from_data(sources[r.pk]),
+            union=r.union,
+            id=r.event_id,
+            assumption=r.assumption,
+            parties=tuple(r.parties),
+            by=r.by,
+            details=dict(r.details),
+            seq=r.seq,
         )
         for r in rows
     )

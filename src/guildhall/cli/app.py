@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import sys
 
-import click
 import typer
 
 from guildhall.cli import case as case_cli
@@ -45,14 +44,18 @@ def run(argv: list[str]) -> int:
     """Run the command line ``argv`` and return its exit code."""
     try:
         result = app(args=argv, prog_name="guildhall", standalone_mode=False)
-    except click.exceptions.Exit as exc:
-        return exc.exit_code
-    except click.ClickException as exc:
-        exc.show()
-        return 2
-    except click.exceptions.Abort:
+    except typer.Exit as exc:
+        return int(exc.exit_code)
+    except typer.Abort:
         sys.stderr.write("aborted\n")
         return 1
+    except typer.TyperException as exc:  # usage errors: a wrong option, a missing argument
+        show = getattr(exc, "show", None)
+        if callable(show):
+            show()
+        else:
+            sys.stderr.write(f"error: {exc}\n")
+        return 2
     except InvalidInput as exc:
         print_problems(exc.problems)
         return 2

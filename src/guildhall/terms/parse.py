@@ -179,9 +179,13 @@ def _fields(reader: _Reader, top: dict[str, Any]) -> dict[str, Any]:
         else:
             fields["employers"] = tuple(employers)
     if "term" in top:
-        term = reader.mapping(("term",), top["term"], TERM_KEYS, ("from",), "the term")
+        term = reader.mapping(("term",), top["term"], TERM_KEYS, (), "the term")
         if term is not None:
-            start = reader.date(("term", "from"), term.get("from"), "the term's start")
+            if not term:
+                reader.fail(("term",), "the term must give 'from', 'to' or both")
+            start = None
+            if term.get("from") is not None:
+                start = reader.date(("term", "from"), term["from"], "the term's start")
             end = None
             if term.get("to") is not None:
                 end = reader.date(("term", "to"), term["to"], "the term's end")
@@ -304,10 +308,12 @@ def _values(
 
 
 def _dated_value(reader: _Reader, path: PathKey, unit: str | None, raw: Any) -> DatedValue | None:
-    body = reader.mapping(path, raw, VALUE_KEYS, ("from", "value", "source"), "a dated value")
+    body = reader.mapping(path, raw, VALUE_KEYS, ("value", "source"), "a dated value")
     if body is None:
         return None
-    start = reader.date((*path, "from"), body.get("from"), "from") if "from" in body else None
+    start = reader.date((*path, "from"), body["from"], "from") if "from" in body else None
+    if "from" not in body and path[-1] != 0:
+        reader.fail(path, "only the first value may leave out 'from'")
     end = reader.date((*path, "to"), body["to"], "to") if body.get("to") is not None else None
     if start and end and end < start:
         reader.fail((*path, "to"), f"this value ends ({end}) before it starts ({start})")
@@ -320,7 +326,7 @@ def _dated_value(reader: _Reader, path: PathKey, unit: str | None, raw: Any) -> 
     derived = body.get("derived")
     if derived is not None:
         derived = reader.text((*path, "derived"), derived, "derived")
-    if start is None or value is None or source is None:
+    if ("from" in body and start is None) or value is None or source is None:
         return None
     return DatedValue(start, end, value, source, derived, reader.doc.where(path))
 
@@ -350,7 +356,7 @@ def _source(reader: _Reader, path: PathKey, raw: Any) -> Source | None:
 def _check_ranges(reader: _Reader, path: PathKey, values: list[DatedValue]) -> None:
     for index in range(1, len(values)):
         before, after = values[index - 1], values[index]
-        if before.end is None or after.start <= before.end:
+        if before.end is None or after.start is None or after.start <= before.end:
             reader.problems.append(
                 Problem(
                     after.where,

@@ -57,9 +57,9 @@ class Source:
 
 @dataclass(frozen=True)
 class DatedValue:
-    """A value in force from ``start`` to ``end`` (inclusive; ``None`` is open-ended)."""
+    """A value in force from ``start`` to ``end``, inclusive; ``None`` leaves that side open."""
 
-    start: dt.date
+    start: dt.date | None
     end: dt.date | None
     value: ParameterValue
     source: Source
@@ -67,7 +67,7 @@ class DatedValue:
     where: Location = field(default_factory=Location, compare=False)
 
     def covers(self, day: dt.date) -> bool:
-        return self.start <= day and (self.end is None or day <= self.end)
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
 
 
 @dataclass(frozen=True)
@@ -141,7 +141,7 @@ class Agreement:
     employers: tuple[str, ...]
     kind: str
     status: str
-    term_start: dt.date
+    term_start: dt.date | None
     term_end: dt.date | None
     based_on: str | None
     description: str

@@ -10,8 +10,12 @@ import sys
 
 import typer
 
+from guildhall.cli import ballots as ballots_cli
 from guildhall.cli import case as case_cli
+from guildhall.cli import cost as cost_cli
+from guildhall.cli import data as data_cli
 from guildhall.cli import demo as demo_cli
+from guildhall.cli import terms as terms_cli
 from guildhall.cli.context import set_database
 from guildhall.cli.output import print_problems
 from guildhall.core.errors import Conflict, InvalidInput, NotFound
@@ -37,6 +41,10 @@ def root(
 
 
 app.add_typer(case_cli.app, name="case")
+app.add_typer(ballots_cli.app, name="ballots")
+app.add_typer(cost_cli.app, name="cost")
+app.add_typer(data_cli.app, name="data")
+app.add_typer(terms_cli.app, name="terms")
 app.command(name="demo")(demo_cli.demo)
 
 

@@ -14,6 +14,7 @@ Allocation to performers is in ``allocation``.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -76,8 +77,8 @@ def _per_event(rows: ir.Table, agreements: Sequence[Terms]) -> ir.Table:
         f"{t.id}__{kind}": formula(rows, t, rows[covered_column(i)])
         for i, t in enumerate(agreements)
         for kind, formula in PER_EVENT.items()
-        if t.has(kind)
     }
+    columns = {name: value for name, value in columns.items() if isinstance(value, ir.Column)}
     if not columns:
         return _empty(rows)
     summed = rows.group_by(["production_id", "period_start"]).aggregate(
@@ -114,18 +115,18 @@ def _labelled(table: ir.Table, agreement: str, kind: str, micro: ir.IntegerValue
 
 def _grouped_parts(rows: ir.Table, agreements: Sequence[Terms]) -> list[ir.Table]:
     parts: list[ir.Table] = []
-    if any(t.has("sell_through") for t in agreements):
+    if any(t.has("electronic_sell_through_residual") for t in agreements):
         periods = downloads_by_period(rows)
         parts += [
             _labelled(periods, t.id, "sell_through", sell_through(periods, t))
             for t in agreements
-            if t.has("sell_through")
+            if t.has("electronic_sell_through_residual")
         ]
     for i, t in enumerate(agreements):
-        if t.has("streaming_fixed"):
+        if t.has("ad_supported_streaming_residual"):
             fixed = streaming_fixed(rows, t)
             parts.append(_labelled(fixed, t.id, "streaming_fixed", fixed.micro))
-        if t.has("streaming_bonus"):
+        if t.has("streaming_participation_bonus"):
             bonus = streaming_bonus(rows, t, rows[covered_column(i)])
             parts.append(_labelled(bonus, t.id, "streaming_bonus", bonus.performers_micro))
             parts.append(_labelled(bonus, t.id, "streaming_bonus_fund", bonus.fund_micro))
@@ -148,3 +149,11 @@ def production_amounts(tables: Tables, agreements: Sequence[Terms]) -> ir.Table:
         amount_cents=to_cents(summed.micro.cast("int64")),
     )
     return amounts.filter(amounts.amount_cents > 0)
+
+
+def materialize(table: ir.Table, name: str) -> ir.Table:
+    """Compute ``table`` once and keep it on its backend for the queries that follow."""
+    backend = table._find_backend()
+    if backend.name == "duckdb":
+        return backend.create_table(f"{name}_{uuid.uuid4().hex[:12]}", table, temp=True)
+    return table.cache()

@@ -33,25 +33,30 @@ def production_facts(productions: ir.Table, credits: ir.Table) -> ir.Table:
 
 
 def budget_test(facts: ir.Table, terms: Terms, reading: str) -> ir.BooleanValue:
-    """The budget thresholds, combined by ``reading`` ("any": OR, "all": AND)."""
+    """The budget thresholds ("above" is strictly greater), combined by ``reading``
+    ("any": OR, "all": AND); the per-series test applies to series only."""
     per_minute = facts.budget_cents > facts.running_minutes * terms.cents(
-        "new_media_budget_per_minute"
+        "budget_per_minute_threshold"
     )
-    per_program = facts.budget_cents > terms.cents("new_media_budget_per_program")
-    per_series = facts.series_budget_cents > terms.cents("new_media_budget_per_series")
+    per_program = facts.budget_cents > terms.cents("budget_per_program_threshold")
+    per_series = facts.series_budget_cents > terms.cents("budget_per_series_threshold")
     if reading == "all":
-        return per_minute & per_program & per_series
-    return per_minute | per_program | per_series
+        return per_minute & per_program & (facts.series_id.isnull() | per_series)
+    return per_minute | per_program | (facts.series_id.notnull() & per_series)
 
 
 def is_covered(facts: ir.Table, terms: Terms, reading: str | None = None) -> ir.BooleanValue:
-    """Whether the agreement covers each production, under ``reading`` or the terms' own."""
+    """``new_media_jurisdiction``: whether the agreement covers each production, under
+    ``reading`` ("any"/"all") or the terms' own ``budget_test``."""
+    traditional = facts.medium != "new_media"
     if not terms.has("new_media_jurisdiction"):
-        return facts.medium != "new_media"
-    chosen = reading or terms.text("new_media_threshold_combinator")
-    covered = budget_test(facts, terms, chosen)
-    if terms.flag("new_media_covers_derivative"):
+        return traditional
+    scope = terms.text("new_media_jurisdiction_scope")
+    if scope in ("none", "all_productions"):
+        return traditional | ibis.literal(scope == "all_productions")
+    covered = budget_test(facts, terms, reading or terms.text("budget_test"))
+    if terms.flag("covers_derivative_programs"):
         covered = covered | facts.is_derivative
-    if terms.flag("new_media_covers_covered_performer"):
+    if terms.flag("covers_covered_performer_below_thresholds"):
         covered = covered | facts.has_covered_performer
-    return (facts.medium != "new_media") | covered
+    return traditional | covered

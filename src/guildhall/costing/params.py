@@ -14,7 +14,9 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
 
+from guildhall.core.errors import NotFound
 from guildhall.costing.arith import ppm
+from guildhall.terms.records import Agreement
 
 Value = Decimal | int | dt.date | bool | str | tuple[str, ...]
 
@@ -26,7 +28,9 @@ class Terms:
     id: str
     formulas: tuple[str, ...]
     values: Mapping[str, Value]
+    term_start: dt.date
     sources: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    files: tuple[tuple[str, str, str], ...] = ()
 
     def has(self, formula: str) -> bool:
         return formula in self.formulas
@@ -68,6 +72,10 @@ class Terms:
     def text(self, name: str) -> str:
         return str(self.get(name))
 
+    def choices(self, name: str) -> tuple[str, ...]:
+        value = self.get(name)
+        return (value,) if isinstance(value, str) else tuple(value)  # type: ignore[arg-type]
+
     def source(self, name: str) -> str:
         return self.sources.get(name, "")
 
@@ -83,5 +91,33 @@ def terms_from_mapping(data: Mapping[str, Any]) -> Terms:
         id=str(data["id"]),
         formulas=tuple(data.get("formulas", ())),
         values=MappingProxyType(values),
+        term_start=data.get("term_start", dt.date(2008, 7, 1)),
         sources=MappingProxyType({n: "test case" for n in values}),
+    )
+
+
+def terms_from_agreement(agreement: Agreement, on: dt.date | None = None) -> Terms:
+    """An agreement's parameter values on ``on`` (its first day by default), with sources.
+
+    A parameter with no value on that date (an uncertain term with no reading chosen) is
+    left out; a formula that needs it then fails naming it.
+    """
+    day = on or agreement.term_start
+    values: dict[str, Value] = {}
+    sources: dict[str, str] = {}
+    for name, parameter in agreement.parameters.items():
+        try:
+            dated = parameter.dated(day)
+        except NotFound:
+            continue
+        values[name] = dated.value
+        reading = f" (reading: {parameter.reading})" if parameter.reading else ""
+        sources[name] = f"{dated.source.cite()}{reading}; {agreement.id} {dated.where}"
+    return Terms(
+        id=agreement.id,
+        formulas=agreement.formulas,
+        values=MappingProxyType(values),
+        term_start=agreement.term_start,
+        sources=MappingProxyType(sources),
+        files=tuple((f.agreement_id, f.path, f.sha256) for f in agreement.files),
     )

@@ -19,11 +19,16 @@ def _zero() -> ir.IntegerValue:
     return ibis.literal(0, "int64")
 
 
-def after_cutoff(rows: ir.Table, terms: Terms, name: str) -> ir.BooleanValue:
-    """Produced on or after the library cut-off date ``name`` (true when there is none)."""
-    if name not in terms.values:
+def after_cutoff(rows: ir.Table, terms: Terms) -> ir.BooleanValue:
+    """``library_cutoff``: produced on or after the cut-off date for its medium (features:
+    ``library_cutoff_date_theatrical``; TV: ``library_cutoff_date_television``)."""
+    if not terms.has("library_cutoff"):
         return ibis.literal(True)
-    return rows.production_start >= terms.date(name)
+    return ibis.ifelse(
+        rows.medium == "theatrical",
+        rows.production_start >= terms.date("library_cutoff_date_theatrical"),
+        rows.production_start >= terms.date("library_cutoff_date_television"),
+    )
 
 
 def free_window_days(rows: ir.Table, terms: Terms) -> ir.IntegerValue:
@@ -36,17 +41,18 @@ def free_window_days(rows: ir.Table, terms: Terms) -> ir.IntegerValue:
 
 
 def is_new_program(rows: ir.Table, terms: Terms) -> ir.BooleanValue:
-    return rows.production_start >= terms.date("new_program_start_date")
+    """Produced on or after the agreement's term began (before it: the library)."""
+    return rows.production_start >= terms.term_start
 
 
 def rental(rows: ir.Table, terms: Terms, covered: ir.BooleanValue) -> ir.IntegerValue:
     """Rental and fixed-period licences (incl. subscription): a rate on distributor's gross."""
-    if not terms.has("rental"):
+    if not terms.has("rental_residual"):
         return _zero()
     applies = (
         rows.market.isin(("rental", "subscription_streaming"))
         & rows.medium.isin(TRADITIONAL)
-        & after_cutoff(rows, terms, "library_cutoff_date")
+        & after_cutoff(rows, terms)
     )
     return ibis.ifelse(applies, rows.distributors_gross_cents * terms.rate("rental_percent"), 0)
 
@@ -54,43 +60,58 @@ def rental(rows: ir.Table, terms: Terms, covered: ir.BooleanValue) -> ir.Integer
 def ad_supported_streaming(
     rows: ir.Table, terms: Terms, covered: ir.BooleanValue
 ) -> ir.IntegerValue:
-    """Ad-supported streaming paid on gross: features, library TV, and new TV after the
-    free window and the fixed-residual year (cable programs get the fixed residual only)."""
-    if not terms.has("ad_supported_streaming"):
-        return _zero()
-    gross = rows.distributors_gross_cents
-    fixed_days = terms.count("streaming_fixed_periods") * terms.count("streaming_fixed_period_days")
-    window = free_window_days(rows, terms)
+    """Ad-supported streaming paid on gross: features (``theatrical_streaming_residual``),
+    library TV (``television_library_streaming_residual``), and new TV after the free
+    window and the fixed periods (the gross part of ``ad_supported_streaming_residual``)."""
     is_tv = rows.medium.isin(("network_tv", "cable_tv"))
-    rate = ibis.cases(
-        (rows.medium == "theatrical", terms.rate("streaming_feature_percent")),
-        (is_tv & ~is_new_program(rows, terms), terms.rate("streaming_library_percent")),
-        (
-            (rows.medium == "network_tv")
-            & (rows.days_since_first_exhibition > window + fixed_days),
-            terms.rate("streaming_gross_percent"),
-        ),
-        else_=0,
+    fixed_days = (
+        rows.days_since_first_exhibition
+        > free_window_days(rows, terms)
+        + fixed_period_days(terms) * terms.count("fixed_residual_periods")
+        if terms.has("ad_supported_streaming_residual")
+        else ibis.literal(False)
     )
+    cases = []
+    if terms.has("theatrical_streaming_residual"):
+        cases.append((rows.medium == "theatrical", terms.rate("theatrical_streaming_percent")))
+    if terms.has("television_library_streaming_residual"):
+        cases.append(
+            (is_tv & ~is_new_program(rows, terms), terms.rate("library_streaming_percent"))
+        )
+    if terms.has("ad_supported_streaming_residual"):
+        cases.append((is_tv & fixed_days, terms.rate("streaming_gross_percent")))
+    if not cases:
+        return _zero()
+    rate = ibis.cases(*cases, else_=0)
     applies = (
         (rows.market == "ad_supported_streaming")
         & rows.medium.isin(TRADITIONAL)
-        & after_cutoff(rows, terms, "streaming_library_cutoff_date")
+        & after_cutoff(rows, terms)
     )
-    return ibis.ifelse(applies, gross * rate, 0)
+    return ibis.ifelse(applies, rows.distributors_gross_cents * rate, 0)
+
+
+def fixed_period_days(terms: Terms) -> int:
+    return terms.count("fixed_residual_period_weeks") * 7
 
 
 def new_media_reuse(rows: ir.Table, terms: Terms, covered: ir.BooleanValue) -> ir.IntegerValue:
-    """Reuse of a covered made-for-new-media production: consumer-pay or ad-supported rate."""
-    if not terms.has("new_media_reuse"):
+    """``made_for_new_media_reuse_residual``: reuse of a covered made-for-new-media
+    production on a platform the terms pay on (consumer pay or ad-supported)."""
+    if not terms.has("made_for_new_media_reuse_residual"):
         return _zero()
-    rate = ibis.cases(
-        (rows.market.isin(CONSUMER_PAY), terms.rate("new_media_consumer_pay_percent")),
-        (rows.market == "ad_supported_streaming", terms.rate("new_media_ad_supported_percent")),
-        else_=0,
-    )
+    platforms = terms.choices("reuse_residual_platforms")
+    cases = []
+    if "consumer_pay" in platforms:
+        cases.append((rows.market.isin(CONSUMER_PAY), terms.rate("reuse_percent_consumer_pay")))
+    if "ad_supported" in platforms:
+        cases.append(
+            (rows.market == "ad_supported_streaming", terms.rate("reuse_percent_ad_supported"))
+        )
+    if not cases:
+        return _zero()
     applies = (rows.medium == "new_media") & covered
-    return ibis.ifelse(applies, rows.distributors_gross_cents * rate, 0)
+    return ibis.ifelse(applies, rows.distributors_gross_cents * ibis.cases(*cases, else_=0), 0)
 
 
 PER_EVENT = {
@@ -98,3 +119,4 @@ PER_EVENT = {
     "ad_supported_streaming": ad_supported_streaming,
     "new_media_reuse": new_media_reuse,
 }
+"""Kind of payment → formula; every formula returns 0 where its catalogue formulas are absent."""

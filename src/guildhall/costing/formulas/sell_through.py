@@ -8,10 +8,12 @@ at its tier's rate. Features and TV programs have their own boundary and rates.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import ibis
 import ibis.expr.types as ir
 
-from guildhall.costing.arith import div_half_up
+from guildhall.costing.arith import div_half_up, ppm
 from guildhall.costing.formulas.per_event import TRADITIONAL, after_cutoff
 from guildhall.costing.params import Terms
 
@@ -33,24 +35,27 @@ def downloads_by_period(rows: ir.Table) -> ir.Table:
     )
 
 
+def _combined_rate(terms: Terms, name: str) -> int:
+    """A rate stated on the royalty base, as parts per million of distributor's gross."""
+    rate = Decimal(str(terms.get(name))) * Decimal(str(terms.get("sell_through_royalty_base")))
+    return ppm(rate / 100)
+
+
 def sell_through(periods: ir.Table, terms: Terms) -> ir.IntegerValue:
-    """Micro-cents owed for each row of ``downloads_by_period``."""
+    """``electronic_sell_through_residual``: micro-cents for each row of ``downloads_by_period``."""
     is_feature = periods.medium == "theatrical"
 
     def pick(feature: int, tv: int) -> ir.IntegerValue:
         return ibis.ifelse(is_feature, feature, tv)
 
     boundary = pick(
-        terms.count("sell_through_feature_tier_downloads"),
-        terms.count("sell_through_tv_tier_downloads"),
+        terms.count("sell_through_tier_downloads_theatrical"),
+        terms.count("sell_through_tier_downloads_television"),
     )
-    initial_rate = pick(
-        terms.rate("sell_through_feature_initial_percent"),
-        terms.rate("sell_through_tv_initial_percent"),
-    )
+    initial_rate = _combined_rate(terms, "sell_through_rate")
     later_rate = pick(
-        terms.rate("sell_through_feature_later_percent"),
-        terms.rate("sell_through_tv_later_percent"),
+        _combined_rate(terms, "sell_through_rate_above_tier_theatrical"),
+        _combined_rate(terms, "sell_through_rate_above_tier_television"),
     )
     room = ibis.greatest(boundary - periods.units_before, 0)
     initial_units = ibis.least(room, periods.units)
@@ -61,4 +66,4 @@ def sell_through(periods: ir.Table, terms: Terms) -> ir.IntegerValue:
         div_half_up(gross * initial_units, ibis.greatest(periods.units, 1)),
     )
     micro = initial_gross * initial_rate + (gross - initial_gross) * later_rate
-    return ibis.ifelse(after_cutoff(periods, terms, "library_cutoff_date"), micro, 0)
+    return ibis.ifelse(after_cutoff(periods, terms), micro, 0)

@@ -12,17 +12,21 @@ from __future__ import annotations
 
 import ibis.expr.types as ir
 
-from guildhall.costing.arith import MICRO, div_half_up, to_cents
+from guildhall.costing.arith import MICRO, to_cents
 from guildhall.costing.params import Terms
+
+BONUS_WINDOW_DAYS = 90
+"""Views count in a program's first 90 days (the 2023 terms' window; not a catalogue term)."""
 
 
 def streaming_bonus(rows: ir.Table, terms: Terms, covered: ir.BooleanValue) -> ir.Table:
-    """(production_id, period_start, performers_micro, fund_micro) per program that earns it."""
+    """``streaming_participation_bonus`` and ``streaming_participation_fund``: (production_id,
+    period_start, performers_micro, fund_micro) per program that earns the bonus."""
     early = rows.filter(
         (rows.market == "subscription_streaming")
         & (rows.medium == "new_media")
         & covered
-        & (rows.days_since_first_exhibition < terms.count("streaming_bonus_days"))
+        & (rows.days_since_first_exhibition < BONUS_WINDOW_DAYS)
     )
     per_program = early.group_by("production_id").aggregate(
         period_start=early.period_start.min(),
@@ -30,18 +34,15 @@ def streaming_bonus(rows: ir.Table, terms: Terms, covered: ir.BooleanValue) -> i
         subscribers=early.subscribers.max(),
         residual_base_cents=early.residual_base_cents.max(),
     )
-    threshold = terms.rate("streaming_bonus_view_share_percent")
+    threshold = terms.rate("participation_bonus_viewer_share")
     hits = per_program.filter(per_program.views * MICRO >= per_program.subscribers * threshold)
-    fixed_cents = to_cents(
-        hits.residual_base_cents * terms.rate("streaming_fixed_percent_of_residual_base")
-    )
-    bonus_cents = to_cents(fixed_cents * terms.rate("streaming_bonus_percent_of_fixed_residual"))
-    performers_cents = div_half_up(
-        bonus_cents * terms.rate("streaming_bonus_performer_share_percent"), MICRO
+    fixed_cents = to_cents(hits.residual_base_cents * terms.rate("fixed_residual_percent"))
+    bonus_cents = to_cents(
+        fixed_cents * terms.rate("participation_bonus_percent_of_fixed_residual")
     )
     return hits.select(
         "production_id",
         "period_start",
-        performers_micro=performers_cents * MICRO,
-        fund_micro=(bonus_cents - performers_cents) * MICRO,
+        performers_micro=bonus_cents * terms.rate("participation_bonus_performer_share"),
+        fund_micro=bonus_cents * terms.rate("participation_bonus_fund_share"),
     )

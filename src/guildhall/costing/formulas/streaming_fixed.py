@@ -10,21 +10,27 @@ from __future__ import annotations
 
 import ibis.expr.types as ir
 
-from guildhall.costing.formulas.per_event import after_cutoff, free_window_days, is_new_program
+from guildhall.costing.formulas.per_event import (
+    after_cutoff,
+    fixed_period_days,
+    free_window_days,
+    is_new_program,
+)
 from guildhall.costing.params import Terms
 
 
 def streaming_fixed(rows: ir.Table, terms: Terms) -> ir.Table:
-    """(production_id, period_start, micro) for each fixed period earned."""
+    """The fixed part of ``ad_supported_streaming_residual``: (production_id,
+    period_start, micro) for each fixed period earned."""
     window = free_window_days(rows, terms)
-    period_days = terms.count("streaming_fixed_period_days")
-    periods = terms.count("streaming_fixed_periods")
+    period_days = fixed_period_days(terms)
+    periods = terms.count("fixed_residual_periods")
     since_window = rows.days_since_first_exhibition - window
     streamed = rows.filter(
         (rows.market == "ad_supported_streaming")
         & rows.medium.isin(("network_tv", "cable_tv"))
         & is_new_program(rows, terms)
-        & after_cutoff(rows, terms, "streaming_library_cutoff_date")
+        & after_cutoff(rows, terms)
         & (since_window > 0)
         & (since_window <= periods * period_days)
     )
@@ -37,5 +43,5 @@ def streaming_fixed(rows: ir.Table, terms: Terms) -> ir.Table:
     return earned.select(
         "production_id",
         "period_start",
-        micro=earned.residual_base_cents * terms.rate("streaming_fixed_percent_of_residual_base"),
+        micro=earned.residual_base_cents * terms.rate("fixed_residual_percent"),
     )

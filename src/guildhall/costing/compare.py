@@ -1,0 +1,275 @@
+"""Compare agreements over one data set: totals, change against the first, distribution.
+
+The first agreement is the baseline. For each agreement: the total and its change, the
+totals by kind and by year, how many made-for-new-media productions each jurisdiction
+reading covers; per performer, the change of each offer against the baseline, summarised
+by decile of members' earnings (mean and median change) and in five bands (lose more
+than 5%, lose less than 5%, no change (within 0.1% of the baseline), gain less than 5%,
+gain more than 5%; a baseline under $1 counts as $1).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+
+from guildhall.costing.allocation import UNALLOCATED_KINDS, allocate, credit_shares
+from guildhall.costing.engine import Tables, materialize, production_amounts
+from guildhall.costing.jurisdiction import READINGS, is_covered, production_facts
+from guildhall.costing.params import Terms
+
+BANDS = (
+    "lose_more_than_5",
+    "lose_less_than_5",
+    "no_change",
+    "gain_less_than_5",
+    "gain_more_than_5",
+)
+
+
+@dataclass
+class Comparison:
+    """Everything a comparison reports; plain data, ready for JSON."""
+
+    agreements: list[dict[str, Any]]
+    by_kind: dict[str, dict[str, int]]
+    by_year: dict[str, dict[str, int]]
+    coverage: list[dict[str, Any]]
+    distribution: list[dict[str, Any]] = field(default_factory=list)
+    performer: dict[str, Any] | None = None
+    provenance: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        out = {
+            "agreements": self.agreements,
+            "by_kind": self.by_kind,
+            "by_year": self.by_year,
+            "coverage": self.coverage,
+            "distribution": self.distribution,
+            "provenance": self.provenance,
+        }
+        if self.performer is not None:
+            out["performer"] = self.performer
+        return out
+
+
+def _cents(value: Any) -> int:
+    if value is None:
+        return 0
+    return int(Decimal(str(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def _nested(table: ir.Table, outer: str, inner: str) -> dict[str, dict[str, int]]:
+    out: dict[str, dict[str, int]] = {}
+    for row in table.to_pyarrow().to_pylist():
+        out.setdefault(str(row[outer]), {})[str(row[inner])] = int(row["amount_cents"])
+    return out
+
+
+def totals(amounts: ir.Table, agreements: Sequence[Terms]) -> list[dict[str, Any]]:
+    found = {
+        r["agreement"]: int(r["total"])
+        for r in amounts.group_by("agreement")
+        .aggregate(total=amounts.amount_cents.sum())
+        .to_pyarrow()
+        .to_pylist()
+    }
+    base = found.get(agreements[0].id, 0)
+    rows = []
+    for terms in agreements:
+        total = found.get(terms.id, 0)
+        change = total - base
+        percent = (Decimal(change) * 100 / base).quantize(Decimal("0.01")) if base else None
+        rows.append(
+            {
+                "id": terms.id,
+                "total_cents": total,
+                "change_cents": change,
+                "change_percent": percent,
+            }
+        )
+    return rows
+
+
+def coverage(tables: Tables, agreements: Sequence[Terms]) -> list[dict[str, Any]]:
+    """Made-for-new-media productions covered under each reading, per agreement."""
+    facts = production_facts(tables.productions, tables.credits)
+    facts = facts.filter(facts.medium == "new_media")
+    out = []
+    for terms in agreements:
+        counts = {"agreement": terms.id, "new_media_productions": 0}
+        readings = READINGS if terms.has("new_media_jurisdiction") else (None,)
+        columns = {
+            (reading or "none"): is_covered(facts, terms, reading).cast("int64").sum()
+            for reading in readings
+        }
+        result = facts.aggregate(total=facts.count(), **columns).to_pyarrow().to_pylist()[0]
+        counts["new_media_productions"] = int(result.pop("total"))
+        counts["covered"] = {k: int(v or 0) for k, v in result.items()}
+        if terms.has("new_media_jurisdiction"):
+            counts["reading_in_terms"] = terms.text("budget_test")
+        out.append(counts)
+    return out
+
+
+def performer_totals(tables: Tables, amounts: ir.Table, agreements: Sequence[Terms]) -> ir.Table:
+    """One row per performer with credits: earnings and one total column per agreement."""
+    kept = amounts.filter(~amounts.kind.isin(UNALLOCATED_KINDS))
+    per_production = kept.group_by(["agreement", "production_id"]).aggregate(
+        amount_cents=kept.amount_cents.sum()
+    )
+    allocated = allocate(per_production, credit_shares(tables.credits), ["agreement"])
+    allocated = allocated.filter(allocated.performer_id.notnull())
+    wide = allocated.group_by("performer_id").aggregate(
+        **{
+            f"total_{i}": ibis.ifelse(allocated.agreement == t.id, allocated.amount_cents, 0)
+            .sum()
+            .cast("int64")
+            for i, t in enumerate(agreements)
+        }
+    )
+    credits = tables.credits
+    earnings = credits.group_by("performer_id").aggregate(
+        earnings_cents=credits.earnings_cents.sum().cast("int64")
+    )
+    joined = earnings.left_join(wide, "performer_id").drop("performer_id_right")
+    joined = joined.mutate(
+        **{f"total_{i}": joined[f"total_{i}"].fill_null(0) for i in range(len(agreements))}
+    )
+    order = ibis.window(order_by=[joined.earnings_cents, joined.performer_id])
+    return joined.mutate(decile=(ibis.ntile(10).over(order) + 1).cast("int64"))
+
+
+def _band(change: ir.IntegerValue, base: ir.IntegerValue) -> ir.StringValue:
+    floor = ibis.greatest(base, 100)
+    return ibis.cases(
+        (change * 20 > floor, "gain_more_than_5"),
+        (change * 1000 > floor, "gain_less_than_5"),
+        (-change * 20 > floor, "lose_more_than_5"),
+        (-change * 1000 > floor, "lose_less_than_5"),
+        else_="no_change",
+    )
+
+
+def distribution(performers: ir.Table, agreements: Sequence[Terms]) -> list[dict[str, Any]]:
+    """Per offer against the baseline: by decile and overall, mean/median change and bands."""
+    out = []
+    for i, terms in enumerate(agreements[1:], start=1):
+        change = performers[f"total_{i}"] - performers.total_0
+        view = performers.mutate(change=change, band=_band(change, performers.total_0))
+        band_counts = {b: (view.band == b).cast("int64").sum() for b in BANDS}
+        by_decile = (
+            view.group_by("decile")
+            .aggregate(
+                members=view.count(),
+                mean_change=view.change.mean(),
+                median_change=view.change.median(),
+                baseline_cents=view.total_0.sum(),
+                **band_counts,
+            )
+            .order_by("decile")
+        )
+        rows = by_decile.to_pyarrow().to_pylist()
+        overall = (
+            view.aggregate(
+                members=view.count(),
+                mean_change=view.change.mean(),
+                median_change=view.change.median(),
+                baseline_cents=view.total_0.sum(),
+                **band_counts,
+            )
+            .to_pyarrow()
+            .to_pylist()[0]
+        )
+        out.append(
+            {
+                "agreement": terms.id,
+                "baseline": agreements[0].id,
+                "deciles": [_decile_row(r) for r in rows],
+                "all": _decile_row(overall),
+            }
+        )
+    return out
+
+
+def _decile_row(row: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "members": int(row["members"]),
+        "mean_change_cents": _cents(row["mean_change"]),
+        "median_change_cents": _cents(row["median_change"]),
+        "baseline_cents": int(row["baseline_cents"] or 0),
+        "bands": {b: int(row[b] or 0) for b in BANDS},
+    }
+    if "decile" in row:
+        out = {"decile": int(row["decile"]), **out}
+    return out
+
+
+def performer_view(
+    tables: Tables, amounts: ir.Table, agreements: Sequence[Terms], performer_id: int
+) -> dict[str, Any]:
+    """One member's projection under each agreement, by kind."""
+    mine = tables.credits.filter(tables.credits.performer_id == performer_id)
+    productions = mine.select("production_id").distinct()
+    theirs = amounts.semi_join(productions, "production_id")
+    allocated = allocate(
+        theirs,
+        credit_shares(tables.credits.semi_join(productions, "production_id")),
+        ["agreement", "kind"],
+    )
+    allocated = allocated.filter(allocated.performer_id == performer_id)
+    summed = allocated.group_by(["agreement", "kind"]).aggregate(
+        amount_cents=allocated.amount_cents.sum()
+    )
+    by_kind = _nested(summed, "agreement", "kind")
+    return {
+        "performer_id": performer_id,
+        "credits": int(mine.count().to_pyarrow().as_py()),
+        "agreements": [
+            {
+                "id": t.id,
+                "total_cents": sum(by_kind.get(t.id, {}).values()),
+                "by_kind": by_kind.get(t.id, {}),
+            }
+            for t in agreements
+        ],
+    }
+
+
+def compare(
+    tables: Tables, agreements: Sequence[Terms], performer_id: int | None = None
+) -> Comparison:
+    """Cost every agreement over ``tables`` and compare each with the first."""
+    amounts = materialize(production_amounts(tables, agreements), "gh_amounts")
+    return _compare_cached(tables, amounts, agreements, performer_id)
+
+
+def _compare_cached(
+    tables: Tables, amounts: ir.Table, agreements: Sequence[Terms], performer_id: int | None
+) -> Comparison:
+    by_kind = amounts.group_by(["agreement", "kind"]).aggregate(
+        amount_cents=amounts.amount_cents.sum()
+    )
+    year = amounts.period_start.year().cast("string")
+    by_year = (
+        amounts.mutate(year=year)
+        .group_by(["agreement", "year"])
+        .aggregate(amount_cents=amounts.amount_cents.sum())
+    )
+    result = Comparison(
+        agreements=totals(amounts, agreements),
+        by_kind=_nested(by_kind, "agreement", "kind"),
+        by_year=_nested(by_year, "agreement", "year"),
+        coverage=coverage(tables, agreements),
+    )
+    if performer_id is not None:
+        result.performer = performer_view(tables, amounts, agreements, performer_id)
+        return result
+    performers = materialize(performer_totals(tables, amounts, agreements), "gh_performers")
+    result.distribution = distribution(performers, agreements)
+    return result

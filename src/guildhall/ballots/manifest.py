@@ -112,7 +112,7 @@ class Manifest:
             raise ValueError("threshold ratio must lie between 0 and 1")
         if data.get("question") not in QUESTIONS:
             raise ValueError(f"question must be one of {', '.join(QUESTIONS)}")
-        trustees = _trustees_from_json(data.get("trustees"))
+        trustees = trustees_from_json(data.get("trustees"))
         key = group.point_from_hex(data.get("public_key"), "public_key")
         manifest = cls(
             id=str(data["id"]),
@@ -133,7 +133,7 @@ class Manifest:
         return manifest
 
 
-def _trustees_from_json(data: Any) -> PublicTrustees:
+def trustees_from_json(data: Any) -> PublicTrustees:
     if not isinstance(data, dict):
         raise ValueError("trustees must be an object")
     n, k = data.get("n"), data.get("k")
@@ -153,4 +153,4 @@ def _trustees_from_json(data: Any) -> PublicTrustees:
     return PublicTrustees(n, k, tuple(commitments), tuple(DlogProof.from_json(p) for p in proofs))
 
 
-__all__ = ["FORMAT", "QUESTIONS", "RATIFICATION", "CryptoError", "Manifest"]
+__all__ = ["FORMAT", "QUESTIONS", "RATIFICATION", "CryptoError", "Manifest", "trustees_from_json"]

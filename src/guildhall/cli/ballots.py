@@ -1,0 +1,236 @@
+"""``guildhall ballots``: run a verifiable member vote, step by step.
+
+create → roll import → credentials issue → open → cast → close → tally → certify,
+then anyone can ``verify`` the exported board. ``show`` gives live turnout and what
+blocks opening; ``result`` exists only after the tally.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from datetime import date, datetime
+from pathlib import Path
+
+import typer
+
+from guildhall.ballots.verify import verify_board
+from guildhall.cli.context import database_url
+from guildhall.cli.output import print_json
+from guildhall.core.clock import Clock, SystemClock
+from guildhall.core.errors import InvalidInput
+from guildhall.core.problems import Location, Problem
+from guildhall.services import ballots as service
+
+CLOCK: Clock = SystemClock()
+"""The clock every command reads; tests replace it."""
+
+app = typer.Typer(help="Verifiable strike-authorization and ratification votes.",
+                  no_args_is_help=True)  # fmt: skip
+roll_app = typer.Typer(help="The roll of eligible members.", no_args_is_help=True)
+credentials_app = typer.Typer(help="Voting credentials.", no_args_is_help=True)
+app.add_typer(roll_app, name="roll")
+app.add_typer(credentials_app, name="credentials")
+
+
+def _when(text: str, field: str) -> datetime:
+    try:
+        at = datetime.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(
+            [Problem(Location(field=field), f"{text!r} is not an ISO time")]
+        ) from None
+    if at.tzinfo is None:
+        raise InvalidInput([Problem(Location(field=field), f"{text!r} needs a UTC offset")])
+    return at
+
+
+@app.command()
+def create(
+    election: str = typer.Argument(..., help="A short id for the election."),
+    question: str = typer.Option(..., help="strike_authorization, ratification, ..."),
+    text: str = typer.Option(..., help="The question as put to members."),
+    opens: str = typer.Option(..., help="Opening time, ISO 8601 with offset."),
+    closes: str = typer.Option(..., help="Closing time, ISO 8601 with offset."),
+    case: str | None = typer.Option(None, help="The bargaining case the vote belongs to."),
+    trustees: int = typer.Option(3, help="Number of trustees."),
+    quorum: int = typer.Option(2, help="Trustees needed to decrypt."),
+    key_dir: Path = typer.Option(..., help="Folder for the trustees' key files (keep private)."),
+    allow_blank: bool = typer.Option(False, help="Allow blank ballots."),
+) -> None:
+    """Create a draft election and run the trustees' key ceremony."""
+    paths = service.create(
+        database_url(), election_id=election, question=question, text=text,
+        opens_at=_when(opens, "opens"), closes_at=_when(closes, "closes"), trustees=trustees,
+        quorum=quorum, key_dir=key_dir, case_id=case, allow_blank=allow_blank, clock=CLOCK,
+    )  # fmt: skip
+    typer.echo(f"created {election}; trustee keys (give one to each trustee):")
+    for p in paths:
+        typer.echo(f"  {p}")
+
+
+@roll_app.command("import")
+def roll_import(
+    election: str, file: Path,
+    record_date: str = typer.Option(..., help="Members in good standing on this date vote."),
+) -> None:  # fmt: skip
+    """Import the roll from CSV (member_id, standing, paid_through)."""
+    try:
+        day = date.fromisoformat(record_date)
+    except ValueError:
+        what = f"{record_date!r} is not a YYYY-MM-DD date"
+        raise InvalidInput([Problem(Location(field="record-date"), what)]) from None
+    eligible, others = service.import_roll(database_url(), election, file, record_date=day,
+                                           clock=CLOCK)  # fmt: skip
+    typer.echo(f"{eligible} members eligible; {others} not eligible on {day}")
+
+
+@credentials_app.command("issue")
+def credentials_issue(
+    election: str,
+    mailing: Path = typer.Option(..., help="Where to write member ids and private credentials "
+                                 "for delivery; destroy it after delivery."),
+) -> None:  # fmt: skip
+    """Freeze the roll, issue credentials and publish the manifest and credential list."""
+    count = service.issue_credentials(database_url(), election, mailing, clock=CLOCK)
+    typer.echo(f"{count} credentials issued; mailing file {mailing}")
+
+
+@app.command()
+def show(election: str, format: str = typer.Option("text", help="text or json")) -> None:
+    """Lifecycle, live turnout, and what blocks opening. Never a partial result."""
+    data = service.status(database_url(), election, clock=CLOCK)
+    if format == "json":
+        print_json(data)
+        return
+    typer.echo(f"{data['id']} ({data['question']}): {data['state']}")
+    typer.echo(f"turnout: {data['cast']} of {data['eligible']} eligible")
+    for b in data["blocks_opening"]:
+        typer.echo(f"blocks opening: {b}")
+
+
+@app.command("open")
+def open_(election: str) -> None:
+    """Open the vote (for a case: a vote_opened event the case's rules must allow)."""
+    service.open_election(database_url(), election, clock=CLOCK)
+    typer.echo(f"{election} is open")
+
+
+@app.command()
+def encrypt(
+    election: str, credential: str = typer.Option(...), choice: str = typer.Option(...)
+) -> None:
+    """Prepare a ballot on the member's own machine; prints the ballot JSON."""
+    ballot = service.prepare_ballot(database_url(), election, credential, choice)
+    print_json(ballot.as_json())
+
+
+@app.command()
+def cast(
+    election: str,
+    ballot: list[Path] = typer.Option([], help="Ballot JSON files (or JSON Lines) to cast."),
+    credential: str | None = typer.Option(None, help="Encrypt and cast in one step."),
+    choice: str | None = typer.Option(None, help="yes, no (or blank) with --credential."),
+    votes: Path | None = typer.Option(None, help="CSV of credential,choice: each is "
+                                      "encrypted on this machine and cast."),
+) -> None:  # fmt: skip
+    """Cast ballots; prints each tracker once the ballot is stored."""
+    url = database_url()
+    items: list[object] = []
+    for path in ballot:
+        text = path.read_text(encoding="utf-8").strip()
+        items += (
+            [json.loads(ln) for ln in text.splitlines()] if "\n{" in text else [json.loads(text)]
+        )
+    if credential is not None:
+        if choice is None:
+            raise InvalidInput([Problem(Location(field="choice"), "--choice is needed")])
+        items.append(service.prepare_ballot(url, election, credential, choice).as_json())
+    for item in items:
+        typer.echo(service.cast(url, election, item, clock=CLOCK))
+    if votes is not None:
+        with votes.open(newline="", encoding="utf-8") as f:
+            for row in csv.DictReader(f):
+                prepared = service.prepare_ballot(url, election, row["credential"], row["choice"])
+                typer.echo(service.cast(url, election, prepared.as_json(), clock=CLOCK))
+
+
+@app.command()
+def track(election: str, tracker: str) -> None:
+    """Find a ballot on the board by its tracker."""
+    seq = service.find_tracker(database_url(), election, tracker)
+    if seq is None:
+        typer.echo(f"tracker {tracker} is not on the board", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"on the board at seq {seq}")
+
+
+@app.command()
+def close(election: str) -> None:
+    """Close the vote once its closing time has come."""
+    count = service.close(database_url(), election, clock=CLOCK)
+    typer.echo(f"{election} closed with {count} ballots")
+
+
+@app.command()
+def tally(
+    election: str, key: list[Path] = typer.Option(..., help="Trustee key files (at least k).")
+) -> None:
+    """Sum the ballots and decrypt the total with the trustees' keys."""
+    keys = [service.read_key(p) for p in key]
+    outcome = service.tally(database_url(), election, keys, clock=CLOCK)
+    typer.echo(f"tallied {outcome.cast} ballots; {'passed' if outcome.passed else 'failed'}")
+
+
+@app.command()
+def certify(election: str) -> None:
+    """Certify the result and record it on the case (vote_closed)."""
+    result = service.certify(database_url(), election, clock=CLOCK)
+    typer.echo(f"certified: {'passed' if result['passed'] else 'failed'}")
+
+
+@app.command()
+def board(election: str, output: Path | None = typer.Option(None, "-o", "--output")) -> None:
+    """Export the public board as JSON Lines."""
+    lines = service.board_lines(database_url(), election)
+    text = "".join(line + "\n" for line in lines)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+        typer.echo(f"{len(lines)} entries written to {output}")
+
+
+@app.command()
+def verify(
+    board: Path,
+    workers: int | None = typer.Option(None, help="Processes (default: every core)."),
+    format: str = typer.Option("text", help="text or json"),
+) -> None:
+    """Check a published board: signatures, proofs, chain, tally, decryption, outcome."""
+    report = verify_board(board, workers=workers)
+    if format == "json":
+        print_json({"valid": report.is_valid, "entries": report.entries,
+                    "ballots": report.ballots, "failures": [str(f) for f in report.failures],
+                    "result": report.result})  # fmt: skip
+    else:
+        for failure in report.failures:
+            typer.echo(f"FAIL {failure}", err=True)
+        if report.is_valid:
+            typer.echo(f"verified: {report.entries} entries, {report.ballots} ballots")
+    if not report.is_valid:
+        raise typer.Exit(1)
+
+
+@app.command()
+def result(election: str, format: str = typer.Option("text", help="text or json")) -> None:
+    """The tallied result: yes, no, blank, cast, eligible, threshold, passed."""
+    data = service.result(database_url(), election)
+    if format == "json":
+        print_json(data)
+        return
+    t = data["threshold"]
+    typer.echo(f"{data['election']}: {data['yes']} yes, {data['no']} no, {data['blank']} blank; "
+               f"{data['cast']} cast of {data['eligible']} eligible; threshold {t['ratio']} "
+               f"{t['comparison']}: {'PASSED' if data['passed'] else 'FAILED'}")  # fmt: skip

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import typer
 
-from guildhall.cli.case_format import case_to_json, case_to_text, steps_to_json, steps_to_text
+from guildhall.cli.case_format import case_to_text, steps_to_text
 from guildhall.cli.context import database_url
 from guildhall.cli.output import print_json
 from guildhall.services import cases
+from guildhall.services.case_views import case_to_json, steps_to_json
 
 app = typer.Typer(
     help="Bargaining cases: the dated, sourced record and its rules.", no_args_is_help=True

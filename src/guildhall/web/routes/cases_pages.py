@@ -1,0 +1,52 @@
+"""Pages for people: the cases, a case's timeline with its sources, what may happen next."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from guildhall.services import cases
+from guildhall.services.case_views import setting_value
+from guildhall.web.deps import TEMPLATES, DatabaseUrl
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/")
+def home() -> Response:
+    return RedirectResponse("/cases", status_code=307)
+
+
+@router.get("/cases", response_class=HTMLResponse)
+def case_list(request: Request, db: DatabaseUrl) -> Response:
+    return TEMPLATES.TemplateResponse(request, "cases.html", {"cases": cases.list_cases(db)})
+
+
+@router.get("/cases/{case_id}", response_class=HTMLResponse)
+def case_page(request: Request, case_id: str, db: DatabaseUrl) -> Response:
+    case, rulebook = cases.get_case_and_rules(db, case_id)
+    conflicts = [(c, setting_value(case, c.setting)) for c in case.conflicts]
+    return TEMPLATES.TemplateResponse(
+        request,
+        "case.html",
+        {
+            "case": case,
+            "events": case.timeline(),
+            "conflicts": conflicts,
+            "rules": cases.rulebook_summary(rulebook),
+        },
+    )
+
+
+@router.get("/cases/{case_id}/next", response_class=HTMLResponse)
+def next_page(request: Request, case_id: str, db: DatabaseUrl) -> Response:
+    case, steps = cases.steps(db, case_id)
+    return TEMPLATES.TemplateResponse(
+        request,
+        "next.html",
+        {
+            "case": case,
+            "allowed": [s for s in steps if s.allowed],
+            "refused": [s for s in steps if not s.allowed],
+        },
+    )

@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest clean
+.PHONY: run test lint typecheck pytest system clean
 
 $(STAMP): pyproject.toml scripts/bootstrap.sh
 	@test -n "$(PYTHON)" || { echo "Guildhall needs Python 3.11 or newer on PATH" >&2; exit 1; }
@@ -24,7 +24,10 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP)
+system:
+	sh scripts/system-deps.sh
+
+pytest: $(STAMP) system
 	$(BIN)/pytest
 
 test: lint typecheck pytest

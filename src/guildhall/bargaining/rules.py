@@ -244,7 +244,7 @@ def next_steps(rulebook: Rulebook, guild: str, history: Sequence[Event], on: dat
             details = dict(variant)
             if kind == "vote_closed":
                 question = details["question"]
-                details["vote"] = open_votes.get(question, f"{question}-vote")
+                details["vote"] = open_votes.get(question, f"any {question} vote")
             elif kind == "vote_opened":
                 details["vote"] = f"{details['question']}-{on.isoformat()}"
             steps.append(_step(rulebook, guild, history, on, kind, variant, details))

@@ -66,7 +66,8 @@ def _cents(value: Any) -> int:
 
 def _nested(table: ir.Table, outer: str, inner: str) -> dict[str, dict[str, int]]:
     out: dict[str, dict[str, int]] = {}
-    for row in table.to_pyarrow().to_pylist():
+    rows = sorted(table.to_pyarrow().to_pylist(), key=lambda r: (str(r[outer]), str(r[inner])))
+    for row in rows:
         out.setdefault(str(row[outer]), {})[str(row[inner])] = int(row["amount_cents"])
     return out
 

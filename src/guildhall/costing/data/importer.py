@@ -109,6 +109,11 @@ def _cell_checks(table: str) -> str:
         whys = []
         if not field.nullable:
             whys.append(f"WHEN {value} IS NULL THEN 'is empty'")
+        if sql_type in ("BIGINT", "INTEGER", "SMALLINT"):
+            whys.append(
+                f"WHEN {value} IS NOT NULL AND NOT regexp_full_match({value}, '-?[0-9]+')"
+                f" THEN 'is not a valid {sql_type.lower()} (a whole number): ' || {name}"
+            )
         whys.append(
             f"WHEN {value} IS NOT NULL AND TRY_CAST({value} AS {sql_type}) IS NULL"
             f" THEN 'is not a valid {sql_type.lower()}: ' || {name}"

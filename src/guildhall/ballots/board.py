@@ -38,8 +38,10 @@ class Entry:
         return canonical_json(self.as_json()).decode("utf-8")
 
 
-def entry_hash(seq: int, prev: str, kind: str, body: dict[str, Any]) -> str:
-    return h256({"seq": seq, "prev": prev, "kind": kind, "body": body})
+def entry_hash(
+    seq: int, prev: str, kind: str, body: dict[str, Any], *, checked: bool = False
+) -> str:
+    return h256({"seq": seq, "prev": prev, "kind": kind, "body": body}, checked=checked)
 
 
 def make_entry(seq: int, prev: str, kind: str, body: dict[str, Any]) -> Entry:

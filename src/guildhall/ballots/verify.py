@@ -24,7 +24,7 @@ from guildhall.ballots.ballot import Ballot, ballot_problem
 from guildhall.ballots.board import GENESIS, KINDS, entry_hash
 from guildhall.ballots.crypto import group
 from guildhall.ballots.crypto.elgamal import Ciphertext
-from guildhall.ballots.crypto.hashing import h256
+from guildhall.ballots.crypto.hashing import h256, refuse_float
 from guildhall.ballots.crypto.proofs import DlogProof
 from guildhall.ballots.crypto.trustees import (
     DecryptionShare,
@@ -103,7 +103,7 @@ def _check_chunk(
     for offset, raw in enumerate(lines):
         line = first_line + offset
         try:
-            entry = json.loads(raw)
+            entry = json.loads(raw, parse_float=refuse_float)
         except ValueError:
             failures.append(Failure(line, None, None, "not a JSON object"))
             seen.append(_Seen(line, None, None, None, None, False))
@@ -113,7 +113,7 @@ def _check_chunk(
             seen.append(_Seen(line, None, None, None, None, False))
             continue
         seq, kind, body = entry["seq"], entry["kind"], entry["body"]
-        ok = entry["hash"] == entry_hash(seq, entry["prev"], kind, body)
+        ok = entry["hash"] == entry_hash(seq, entry["prev"], kind, body, checked=True)
         if kind != "ballot":
             seen.append(_Seen(line, seq, entry["prev"], kind, entry["hash"], ok, body))
             continue
@@ -137,7 +137,7 @@ def _check_ballot(body: Any) -> tuple[str | None, str | None, str | None]:
         return f"malformed ballot: {exc}", None, None
     cred = ballot.credential.hex()
     ct_key = ballot.ciphertext.a.hex() + ballot.ciphertext.b.hex()
-    if body["tracker"] != h256(body["ballot"]):
+    if body["tracker"] != h256(body["ballot"], checked=True):
         return "the tracker is not the hash of the ballot", cred, ct_key
     if cred not in _context["credentials"]:
         return "signed with a credential that is not on the published list", cred, ct_key

@@ -44,12 +44,22 @@ def _refuse_floats(value: Any) -> None:
             _refuse_floats(v)
 
 
-def canonical_json(value: Any) -> bytes:
-    """Sorted keys, no whitespace, UTF-8, integers only."""
-    _refuse_floats(value)
+def refuse_float(text: str) -> Any:
+    """A ``parse_float`` hook for ``json.loads``: published data holds integers only."""
+    raise ValueError(f"a float ({text}) where only integers are allowed")
+
+
+def canonical_json(value: Any, *, checked: bool = False) -> bytes:
+    """Sorted keys, no whitespace, UTF-8, integers only.
+
+    ``checked=True`` says ``value`` was parsed with ``refuse_float`` already, so the walk
+    looking for floats is skipped.
+    """
+    if not checked:
+        _refuse_floats(value)
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def h256(value: Any) -> str:
+def h256(value: Any, *, checked: bool = False) -> str:
     """SHA-256 of the canonical JSON of ``value``, as lowercase hex."""
-    return hashlib.sha256(canonical_json(value)).hexdigest()
+    return hashlib.sha256(canonical_json(value, checked=checked)).hexdigest()

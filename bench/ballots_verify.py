@@ -1,0 +1,155 @@
+"""Ballots benchmark: encrypt-and-prove and verify per core, a 160,000-ballot board verified
+end to end, and ElectionGuard 1.4 on the same yes/no task.
+
+Usage: .venv/bin/python bench/ballots_verify.py [--ballots 160000] [--eg-ballots 300]
+ElectionGuard runs in bench/ballots_env (Python 3.10, electionguard==1.4.0), created with
+``/root/.pyenv/versions/3.10.13/bin/python -m venv bench/ballots_env`` and
+``bench/ballots_env/bin/pip install electionguard==1.4.0``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import multiprocessing
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from fractions import Fraction
+from pathlib import Path
+
+from guildhall.ballots import credentials
+from guildhall.ballots.ballot import ballot_problem, encrypt_ballot
+from guildhall.ballots.board import MemoryBoard
+from guildhall.ballots.crypto import group, trustees
+from guildhall.ballots.crypto.elgamal import Ciphertext
+from guildhall.ballots.manifest import Manifest
+from guildhall.ballots.tally import decrypt
+from guildhall.ballots.verify import verify_board
+from guildhall.core.thresholds import Threshold
+
+HERE = Path(__file__).parent
+_state: dict[str, object] = {}
+
+
+def _manifest(eligible: int) -> tuple[Manifest, list[trustees.TrusteeKey]]:
+    public, keys = trustees.ceremony("bench", n=5, k=3)
+    manifest = Manifest(
+        "bench", None, "strike_authorization", "Authorize a strike?", ("yes", "no"), False,
+        eligible, Threshold(Fraction(3, 4), "at_least"), datetime(2025, 1, 1, tzinfo=UTC),
+        datetime(2025, 2, 1, tzinfo=UTC), public, public.public_key(),
+    )  # fmt: skip
+    return manifest, keys
+
+
+def _seed(i: int) -> bytes:
+    return hashlib.sha256(b"bench-credential-%d" % i).digest()
+
+
+def _make(span: tuple[int, int]) -> tuple[list[tuple[bytes, str]], bytes, bytes]:
+    manifest: Manifest = _state["manifest"]  # type: ignore[assignment]
+    h: str = _state["hash"]  # type: ignore[assignment]
+    out = []
+    a, b = group.IDENTITY, group.IDENTITY
+    for i in range(*span):
+        ballot = encrypt_ballot(manifest, h, _seed(i), "yes" if i % 5 else "no")
+        out.append((ballot.credential, json.dumps({"ballot": ballot.as_json(),
+                                                   "tracker": ballot.tracker})))  # fmt: skip
+        a, b = group.add(a, ballot.ciphertext.a), group.add(b, ballot.ciphertext.b)
+    return out, a, b
+
+
+def per_core(manifest: Manifest, h: str, count: int = 400) -> tuple[float, float]:
+    enc, ver = [], []
+    ballots = []
+    for i in range(count):
+        t = time.perf_counter()
+        ballots.append(encrypt_ballot(manifest, h, _seed(i), "yes"))
+        enc.append(time.perf_counter() - t)
+    shifts = [group.base_mul(v) for v in manifest.values]
+    for ballot in ballots:
+        t = time.perf_counter()
+        assert ballot_problem(ballot, election_hash=h, key=manifest.public_key,
+                              values=manifest.values, shifts=shifts) is None  # fmt: skip
+        ver.append(time.perf_counter() - t)
+    return statistics.median(enc), statistics.median(ver)
+
+
+def build_board(path: Path, count: int) -> float:
+    manifest, keys = _manifest(count)
+    h = manifest.election_hash
+    _state.update(manifest=manifest, hash=h)
+    started = time.perf_counter()
+    spans = [(s, min(s + 2000, count)) for s in range(0, count, 2000)]
+    with multiprocessing.get_context("fork").Pool(os.cpu_count()) as pool:
+        parts = pool.map(_make, spans)
+    publics = sorted(credentials.public_of(_seed(i)) for i in range(count))
+    board = MemoryBoard()
+    board.append("election", manifest.as_json())
+    board.append("credentials", {"election": h, "credentials": [c.hex() for c in publics]})
+    board.append("opened", {"election": h, "opened_at": "2025-01-01T00:00:00+00:00"})
+    a, b = group.IDENTITY, group.IDENTITY
+    for items, pa, pb in parts:
+        for _, body in items:
+            board.append("ballot", json.loads(body))
+        a, b = group.add(a, pa), group.add(b, pb)
+    tally = Ciphertext(a, b)
+    board.append("closed", {"election": h, "closed_at": "2025-02-01T00:00:00+00:00",
+                            "ballots": count})  # fmt: skip
+    board.append("tally", {"election": h, "ballots": count, "ciphertext": tally.as_json()})
+    shares = [trustees.decryption_share(k, context=bytes.fromhex(h), a=a) for k in keys[:3]]
+    for share in shares:
+        board.append("decryption", {"election": h, **share.as_json()})
+    board.append("result", decrypt(manifest, h, tally, shares, count).as_body(h))
+    path.write_text("".join(line + "\n" for line in board.lines()))
+    return time.perf_counter() - started
+
+
+def electionguard(count: int) -> dict[str, float] | None:
+    python = HERE / "ballots_env" / "bin" / "python"
+    if not python.exists():
+        return None
+    out = subprocess.run([str(python), str(HERE / "ballots_eg.py"), str(count)],
+                         capture_output=True, text=True, check=True)  # fmt: skip
+    return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--ballots", type=int, default=160_000)
+    parser.add_argument("--eg-ballots", type=int, default=300)
+    args = parser.parse_args()
+    manifest, _ = _manifest(args.ballots)
+    enc, ver = per_core(manifest, manifest.election_hash)
+    print(f"cores: {os.cpu_count()}")
+    print(f"per core: encrypt+prove+sign {enc * 1e3:.3f} ms ({1 / enc:.0f}/s), "
+          f"verify {ver * 1e3:.3f} ms ({1 / ver:.0f}/s) per ballot (median)")  # fmt: skip
+    eg = electionguard(args.eg_ballots)
+    if eg:
+        print(f"ElectionGuard 1.4 ({eg['ballots']} ballots): encrypt+prove "
+              f"{eg['encrypt_prove_median_s'] * 1e3:.2f} ms, verify "
+              f"{eg['verify_median_s'] * 1e3:.2f} ms per ballot (median); ratio "
+              f"encrypt {eg['encrypt_prove_median_s'] / enc:.0f}x, "
+              f"verify {eg['verify_median_s'] / ver:.0f}x")  # fmt: skip
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "board.jsonl"
+        built = build_board(path, args.ballots)
+        print(f"board of {args.ballots} ballots built in {built:.1f} s "
+              f"({path.stat().st_size / 1e6:.0f} MB)")  # fmt: skip
+        started = time.perf_counter()
+        report = verify_board(path)
+        took = time.perf_counter() - started
+        print(f"full verification of {report.ballots} ballots: {took:.1f} s on "
+              f"{os.cpu_count()} processes; valid={report.is_valid}")  # fmt: skip
+        if not report.is_valid:
+            print("\n".join(str(f) for f in report.failures[:10]))
+            sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -13,7 +13,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -26,7 +25,7 @@ from guildhall.services import costing as service
 class _CostGroup(TyperGroup):
     """A group whose default command is ``run``: ``cost A B`` means ``cost run A B``."""
 
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
             args = ["run", *args]
         return super().parse_args(ctx, args)
@@ -131,7 +130,8 @@ def _distribution(echo: Any, offer: dict[str, Any]) -> None:
     for row in [*offer["deciles"], {**offer["all"], "decile": "all"}]:
         bands = "  ".join(f"{row['bands'][b]:>12}" for b in BANDS)
         echo(
-            f"  {row['decile']!s:>6} {row['members']:>8} {format_cents(row['mean_change_cents']):>13}"
+            f"  {row['decile']!s:>6} {row['members']:>8}"
+            f" {format_cents(row['mean_change_cents']):>13}"
             f" {format_cents(row['median_change_cents']):>14}  {bands}"
         )
 

@@ -8,6 +8,7 @@ import base64
 import html
 import io
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 
@@ -33,7 +34,7 @@ def _figure(comparison: Comparison) -> bytes:
     return buffer.getvalue()
 
 
-def _cost_by_kind(axis: plt.Axes, comparison: Comparison) -> None:
+def _cost_by_kind(axis: Any, comparison: Comparison) -> None:
     ids = [a["id"] for a in comparison.agreements]
     kinds = sorted({k for per in comparison.by_kind.values() for k in per})
     bottoms = [0.0] * len(ids)
@@ -47,7 +48,7 @@ def _cost_by_kind(axis: plt.Axes, comparison: Comparison) -> None:
     axis.legend(fontsize=7)
 
 
-def _bands_by_decile(axis: plt.Axes, offer: dict[str, object]) -> None:
+def _bands_by_decile(axis: Any, offer: dict[str, object]) -> None:
     deciles = offer["deciles"]
     assert isinstance(deciles, list)
     labels = [str(d["decile"]) for d in deciles]
@@ -78,7 +79,8 @@ def write_chart(comparison: Comparison, target: Path) -> None:
         "<!doctype html><html><head><meta charset='utf-8'><title>Costing</title></head><body>"
         "<h1>Costing of offers</h1><table><tr><th>agreement</th><th>total ($)</th>"
         f"<th>change ($)</th></tr>{rows}</table>"
-        f"<img alt='cost by kind; winners and losers by decile' src='data:image/png;base64,{image}'>"
+        "<img alt='cost by kind; winners and losers by decile'"
+        f" src='data:image/png;base64,{image}'>"
         "</body></html>",
         encoding="utf-8",
     )

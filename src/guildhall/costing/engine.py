@@ -54,7 +54,7 @@ class Tables:
 def open_tables(con: BaseBackend, data: DataSet) -> Tables:
     """Read a data set's Parquet files as tables on ``con``."""
     read = {
-        name: con.read_parquet(data.glob(name), table_name=f"gh_{name}")  # type: ignore[attr-defined]
+        name: con.read_parquet(data.glob(name), table_name=f"gh_{name}")
         for name in ("productions", "credits", "members", "events")
     }
     return Tables(**read)

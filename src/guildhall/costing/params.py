@@ -102,6 +102,8 @@ def terms_from_agreement(agreement: Agreement, on: dt.date | None = None) -> Ter
     A parameter with no value on that date (an uncertain term with no reading chosen) is
     left out; a formula that needs it then fails naming it.
     """
+    if agreement.term_start is None:
+        raise NotFound(f"{agreement.id} has no term start to cost it on")
     day = on or agreement.term_start
     values: dict[str, Value] = {}
     sources: dict[str, str] = {}

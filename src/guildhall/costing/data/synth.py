@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -32,7 +33,7 @@ from guildhall.costing.data.schema import (
 CHUNK_ROWS = 2_000_000
 Progress = Callable[[str, int], None]
 
-CALIBRATION = {
+CALIBRATION: dict[str, Any] = {
     "members_per_guild": 120_000,
     "residual_dollars_per_year": 800_000_000,
     "average_residual_share_of_gross": 0.05,
@@ -124,8 +125,8 @@ def _members(spec: SynthSpec) -> pa.Table:
 
 
 def _credit_chunks(spec: SynthSpec) -> Iterator[pa.Table]:
-    per_chunk = max(1, CHUNK_ROWS // int(CALIBRATION["credits_per_title"]))  # type: ignore[call-overload]
-    working = max(1, int(spec.members * float(CALIBRATION["working_share_of_members"])))  # type: ignore[arg-type]
+    per_chunk = max(1, CHUNK_ROWS // int(CALIBRATION["credits_per_title"]))
+    working = max(1, int(spec.members * float(CALIBRATION["working_share_of_members"])))
     for chunk, first in enumerate(range(0, spec.titles, per_chunk)):
         rng = _rng(spec.seed, 3, chunk)
         titles = np.arange(first, min(spec.titles, first + per_chunk), dtype=np.int64)
@@ -150,11 +151,11 @@ def _credit_chunks(spec: SynthSpec) -> Iterator[pa.Table]:
 
 
 def _gross_mu(spec: SynthSpec, sigma: float) -> float:
-    years = int(CALIBRATION["contract_quarters"]) / 4  # type: ignore[call-overload]
-    scale = spec.members / int(CALIBRATION["members_per_guild"])  # type: ignore[call-overload]
+    years = int(CALIBRATION["contract_quarters"]) / 4
+    scale = spec.members / int(CALIBRATION["members_per_guild"])
     gross_dollars = (
-        float(CALIBRATION["residual_dollars_per_year"])  # type: ignore[arg-type]
-        / float(CALIBRATION["average_residual_share_of_gross"])  # type: ignore[arg-type]
+        float(CALIBRATION["residual_dollars_per_year"])
+        / float(CALIBRATION["average_residual_share_of_gross"])
         * years
         * scale
     )
@@ -170,8 +171,8 @@ def _event_chunk(spec: SynthSpec, medium: np.ndarray, chunk: int, first: int, n:
     for m, (choices, p) in _MARKETS_BY_MEDIUM.items():
         where = their_medium == m
         market[where] = rng.choice(choices, size=int(where.sum()), p=p)
-    quarter = rng.integers(0, int(CALIBRATION["contract_quarters"]), n)  # type: ignore[call-overload]
-    first_q: date = CALIBRATION["first_quarter"]  # type: ignore[assignment]
+    quarter = rng.integers(0, int(CALIBRATION["contract_quarters"]), n)
+    first_q: date = CALIBRATION["first_quarter"]
     months = first_q.month - 1 + 3 * quarter
     period = np.array(
         [_days(date(first_q.year + int(m) // 12, int(m) % 12 + 1, 1)) for m in range(0, 48, 3)],

@@ -120,6 +120,17 @@ def _cases(url: str) -> str:
     return ""
 
 
+def test_a_case_naming_an_agreement_with_no_terms_file_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _broken(tmp_path, "agreement: amptp-2008-final-offer", "agreement: amptp-2008-dream")
+    code = run(["--db", f"sqlite:///{tmp_path / 'g.db'}", "case", "load", str(path)])
+    _, err = capsys.readouterr()
+    assert code == 2
+    line = _line_of(path, "amptp-2008-dream")
+    assert f"{path}:{line}:16: no agreement 'amptp-2008-dream' in the terms files" in err
+
+
 def test_an_inferred_event_without_its_assumption_is_refused(tmp_path: Path) -> None:
     path = _broken(tmp_path, "    assumption: Issued on the day of the meeting it describes.\n", "")
     _, problems = read_case_file(path)

@@ -19,6 +19,7 @@ from guildhall.core.errors import InvalidInput, NotFound, RuleRefused
 from guildhall.core.problems import Location, Problem
 from guildhall.files.located_yaml import YamlDocument, read_yaml
 from guildhall.files.shape import Shape
+from guildhall.services import terms
 from guildhall.settings import repository_root
 from guildhall.store import cases_repo
 from guildhall.store.db import Store
@@ -58,6 +59,7 @@ def load_case_file(database_url: str, path: Path, *, clock: Clock | None = None)
             ]
         ) from None
     rulebook = rulebook_for(case, rules_text)
+    _check_agreements(case, path)
     _replay(case, rulebook, path)
     raw = path.read_bytes()
     store = Store(database_url)
@@ -74,6 +76,32 @@ def load_case_file(database_url: str, path: Path, *, clock: Clock | None = None)
     finally:
         store.close()
     return case
+
+
+def _check_agreements(case: Case, path: Path) -> None:
+    """Every agreement the case names must be a terms file in ``agreements/``."""
+    known = {a["id"] for a in terms.list_terms()}
+    doc, _ = read_yaml(path)
+    problems = [
+        doc.problem(
+            ("agreements", i, "id"),
+            f"no agreement {a.id!r} in the terms files",
+            hint="guildhall terms list shows them",
+        )
+        for i, a in enumerate(case.agreements)
+        if a.id not in known
+    ]
+    problems += [
+        doc.problem(
+            ("events", i, "agreement"),
+            f"no agreement {e.detail('agreement')!r} in the terms files",
+            hint="guildhall terms list shows them",
+        )
+        for i, e in enumerate(case.events)
+        if e.detail("agreement") is not None and e.detail("agreement") not in known
+    ]
+    if problems:
+        raise InvalidInput(problems)
 
 
 def _replay(case: Case, rulebook: Rulebook, path: Path) -> None:

@@ -58,6 +58,7 @@ def _source_lines(value: dict[str, Any], indent: str) -> list[str]:
         f"“{source['quote']}”",
         width=96,
         initial_indent=indent + "  ",
+        break_on_hyphens=False,
         subsequent_indent=indent + "  ",
     )
     lines.append(quote)

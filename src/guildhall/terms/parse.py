@@ -251,7 +251,7 @@ def _parameter(reader: _Reader, path: PathKey, name: str, raw: Any) -> Parameter
         if status != "uncertain":
             reader.fail((*path, "missing"), "only an uncertain term says what is missing", key=True)
     values = _values(reader, (*path, "values"), unit, body.get("values"), allow_empty=True)
-    if not values and "values" in body and status != "uncertain":
+    if body.get("values") == [] and status != "uncertain":
         reader.fail(
             (*path, "values"), f"{name} has no values; only an uncertain term may have none"
         )
@@ -340,8 +340,12 @@ def _source(reader: _Reader, path: PathKey, raw: Any) -> Source | None:
         return None
     if "section" not in body and "url" not in body:
         reader.fail(path, "a source must give a section or a url")
-    document = reader.text((*path, "document"), body.get("document"), "the document")
-    quote = reader.text((*path, "quote"), body.get("quote"), "the quote")
+    document = (
+        reader.text((*path, "document"), body["document"], "the document")
+        if "document" in body
+        else None
+    )
+    quote = reader.text((*path, "quote"), body["quote"], "the quote") if "quote" in body else None
     section = (
         reader.text((*path, "section"), body["section"], "the section")
         if "section" in body

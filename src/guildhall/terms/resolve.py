@@ -62,7 +62,7 @@ class Library:
                 break
             if base in (link.id for link in chain):
                 cycle = " → ".join([*(link.id for link in chain), base])
-                problems.append(Problem(parsed.based_on_at, f"based_on forms a cycle: {cycle}"))
+                problems.append(Problem(chain[0].based_on_at, f"based_on forms a cycle: {cycle}"))
                 return None, problems
             if base not in self.paths:
                 problems.append(

@@ -98,9 +98,7 @@ def list_cases(session: Session) -> list[tuple[str, str, int]]:
 
 def load_case(session: Session, case_id: str) -> tuple[Case, str]:
     """The case with its full log, and the text of its rules file."""
-    row = session.get(CaseRow, case_id)
-    if row is None:
-        raise NotFound(f"no case {case_id!r} in the store (guildhall case list shows the cases)")
+    row = _row(session, case_id)
     events = _events(session, case_id)
     case = Case(
         id=row.id,
@@ -150,6 +148,11 @@ def _events(session: Session, case_id: str) -> tuple[Event, ...]:
 
 def lock_case(session: Session, case_id: str) -> None:
     """Hold the case row until the transaction ends, so appends to one log are serial."""
-    row = session.get(CaseRow, case_id, with_for_update=True)
+    _row(session, case_id, lock=True)
+
+
+def _row(session: Session, case_id: str, *, lock: bool = False) -> CaseRow:
+    row = session.get(CaseRow, case_id, with_for_update=lock)
     if row is None:
         raise NotFound(f"no case {case_id!r} in the store (guildhall case list shows the cases)")
+    return row

@@ -60,8 +60,10 @@ def test_the_offer_against_the_2005_baseline_adds_the_new_media_formulas(
 ) -> None:
     assert run(["terms", "diff", "sag-2005", OFFER, "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert "electronic_sell_through_residual" in data["formulas"]["added"]
+    assert "ad_supported_streaming_residual" in data["formulas"]["added"]
+    assert "electronic_sell_through_residual" not in data["formulas"]["added"]
     changes = {c["name"]: c["change"] for c in data["parameters"]}
+    assert changes["sell_through_rate_above_tier_television"] == "changed"
     assert changes["new_media_jurisdiction_scope"] == "changed"
     assert changes["force_majeure_in_agreement"] == "changed"
     assert changes["budget_per_minute_threshold"] == "added"

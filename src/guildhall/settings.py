@@ -5,6 +5,7 @@ setting                     environment variable                       default
 ==========================  =========================================  =============================
 database_url                ``GUILDHALL_DATABASE_URL``                 ``sqlite:///var/guildhall.db``
 data_dir                    ``GUILDHALL_DATA_DIR``                     ``var/data``
+agreements_dir              ``GUILDHALL_AGREEMENTS``                   the checkout's ``agreements/``
 ==========================  =========================================  =============================
 
 Relative paths are taken from the working directory. A ``--db`` option on the command
@@ -26,6 +27,7 @@ DEFAULT_DATA_DIR = "var/data"
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     data_dir: Path = Path(DEFAULT_DATA_DIR)
+    agreements_dir: Path | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -33,6 +35,7 @@ class Settings:
         return cls(
             database_url=source.get("GUILDHALL_DATABASE_URL") or DEFAULT_DATABASE_URL,
             data_dir=Path(source.get("GUILDHALL_DATA_DIR") or DEFAULT_DATA_DIR),
+            agreements_dir=Path(a) if (a := source.get("GUILDHALL_AGREEMENTS")) else None,
         )
 
 

@@ -7,12 +7,12 @@ strings), ready for JSON or for a text rendering.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from guildhall.core.problems import Problem
+from guildhall.settings import Settings
 from guildhall.terms import (
     FORMULAS,
     Agreement,
@@ -31,8 +31,7 @@ from guildhall.terms.units import format_value
 
 def agreements_directory() -> Path:
     """Where agreements live: ``$GUILDHALL_AGREEMENTS`` if set, else the repository's folder."""
-    configured = os.environ.get("GUILDHALL_AGREEMENTS")
-    return Path(configured) if configured else default_directory()
+    return Settings.from_env().agreements_dir or default_directory()
 
 
 def load_agreement(id_or_path: str, readings: Mapping[str, str] | None = None) -> Agreement:

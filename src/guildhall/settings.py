@@ -5,7 +5,7 @@ setting                     environment variable                       default
 ==========================  =========================================  =============================
 database_url                ``GUILDHALL_DATABASE_URL``                 ``sqlite:///var/guildhall.db``
 data_dir                    ``GUILDHALL_DATA_DIR``                     ``var/data``
-agreements_dir              ``GUILDHALL_AGREEMENTS``                   ``./agreements``
+agreements_dir              ``GUILDHALL_AGREEMENTS``                   ``<checkout>/agreements``
 ==========================  =========================================  =============================
 
 Relative paths are taken from the working directory. A ``--db`` option on the command

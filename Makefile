@@ -15,6 +15,7 @@ $(STAMP): pyproject.toml scripts/bootstrap.sh
 	@touch $(STAMP)
 
 run: $(STAMP)
+	sh scripts/system-deps.sh run
 	$(BIN)/guildhall demo
 
 lint: $(STAMP)
@@ -25,7 +26,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 system:
-	sh scripts/system-deps.sh
+	sh scripts/system-deps.sh test
 
 pytest: $(STAMP) system
 	$(BIN)/pytest

@@ -1,26 +1,62 @@
-"""``guildhall demo``: the main job on embedded defaults."""
+"""``guildhall demo``: the main job on embedded defaults.
+
+A fresh SQLite store with the ``sag-2008`` case, a generated data set (DuckDB over
+Parquet), the three 2008 positions costed side by side, then the web app over all of it.
+"""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import typer
+import uvicorn
 
 from guildhall.cli.case_format import case_to_text
 from guildhall.services import cases
+from guildhall.services.cases import rulebook_summary
 
-DEMO_DB = Path("var/demo/guildhall.db")
+DEMO_DIR = Path("var/demo")
+POSITIONS = ["sag-2005", "amptp-2008-final-offer", "sag-2008-threshold-proposals"]
+DATA_SIZE = {"members": "20000", "titles": "4000", "events": "400000", "seed": "2008"}
 
 
 def demo(
-    store: Path = typer.Option(DEMO_DB, "--store", help="SQLite file for the demo (made afresh)."),
+    folder: Path = typer.Option(
+        DEMO_DIR, "--folder", help="Where the demo keeps its store and data."
+    ),
+    serve: bool = typer.Option(True, "--serve/--no-serve", help="Start the web app afterwards."),
+    host: str = typer.Option("127.0.0.1", "--host"),
+    port: int = typer.Option(8000, "--port"),
 ) -> None:
-    """Load the sag-2008 case into a fresh SQLite store and print its timeline."""
-    store.parent.mkdir(parents=True, exist_ok=True)
+    """Load sag-2008 into a fresh store, cost the 2008 offers over generated data, serve the app."""
+    from guildhall.cli.app import run
+
+    folder.mkdir(parents=True, exist_ok=True)
+    store = folder / "guildhall.db"
     store.unlink(missing_ok=True)
     url = f"sqlite:///{store}"
     case = cases.load_demo_case(url)
-    _, rulebook = cases.get_case_and_rules(url, case.id)
-    typer.echo(case_to_text(cases.get_case(url, case.id), cases.rulebook_summary(rulebook)))
-    typer.echo("")
-    typer.echo(f"Store: {url}. Try: guildhall --db {url} case next {case.id}")
+    case, rulebook = cases.get_case_and_rules(url, case.id)
+    typer.echo(case_to_text(case, rulebook_summary(rulebook)))
+
+    data = folder / "data"
+    if not (data / "events").exists():
+        typer.echo(f"\nGenerating a data set in {data} ...")
+        sizes = [f"--{k}={v}" for k, v in DATA_SIZE.items()]
+        _check(run(["data", "synth", str(data), *sizes]))
+    typer.echo("\nWhat each position pays over that data (the first is the baseline):\n")
+    _check(run(["cost", *POSITIONS, "--data", str(data), "--chart", str(folder / "cost.png")]))
+    typer.echo(f"\nChart: {folder / 'cost.png'}")
+    if not serve:
+        typer.echo(f"Store: {url}. Serve it with: guildhall --db {url} serve")
+        return
+    os.environ["GUILDHALL_DATABASE_URL"] = url
+    os.environ["GUILDHALL_DATA_DIR"] = str(data)
+    typer.echo(f"\nGuildhall is at http://{host}:{port}/cases/sag-2008 (Ctrl-C stops it)")
+    uvicorn.run("guildhall.web.app:app_from_env", factory=True, host=host, port=port)
+
+
+def _check(code: int) -> None:
+    if code != 0:
+        raise typer.Exit(code)

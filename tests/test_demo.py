@@ -1,0 +1,27 @@
+"""The main job on embedded defaults: the case, a generated data set, the offers costed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from guildhall.cli.app import run
+
+
+def test_the_demo_loads_the_case_and_costs_the_2008_positions(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "demo"
+    assert run(["demo", "--folder", str(folder), "--no-serve"]) == 0
+    out = capsys.readouterr().out
+    assert "Timeline (36 events)" in out
+    assert "2008-06-30  offer_made" in out
+    totals = out.split("Total cost")[1].split("By kind")[0]
+    lines = {line.split()[0]: line for line in totals.strip().splitlines()}
+    assert set(lines) == {"sag-2005", "amptp-2008-final-offer", "sag-2008-threshold-proposals"}
+    assert "baseline" in lines["sag-2005"]
+    assert (folder / "cost.png").read_bytes()[:4] == b"\x89PNG"
+    assert (folder / "guildhall.db").exists()
+    assert run(["demo", "--folder", str(folder), "--no-serve"]) == 0, "a second run starts afresh"
+    assert "Generating a data set" not in capsys.readouterr().out, "the data set is kept"

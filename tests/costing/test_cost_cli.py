@@ -115,3 +115,30 @@ def test_unknown_kind_is_refused(data: Path, capsys: pytest.CaptureFixture[str])
     )
     assert code == 2
     assert "'tips' is not one of" in capsys.readouterr().err
+
+
+SAG_2008 = ["sag-2005", "amptp-2008-final-offer", "sag-2008-threshold-proposals"]
+
+
+def test_the_2008_sag_offers(
+    data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The expired contract (costed on its last day), the final offer and SAG's threshold
+    proposals: jurisdiction over all productions and reuse on every platform cost more."""
+    capsys.readouterr()
+    page = tmp_path / "chart.html"
+    code = run(["cost", *SAG_2008, "--data", str(data), "--format", "json", "--chart", str(page)])
+    assert code == 0
+    result = json.loads(capsys.readouterr().out)
+    totals = {a["id"]: a["total_cents"] for a in result["agreements"]}
+    assert totals["sag-2008-threshold-proposals"] > totals["amptp-2008-final-offer"] > 0
+    reuse = {a: result["by_kind"].get(a, {}).get("new_media_reuse", 0) for a in SAG_2008}
+    assert reuse["sag-2008-threshold-proposals"] > reuse["amptp-2008-final-offer"]
+    covered = {c["agreement"]: c for c in result["coverage"]}
+    everything = covered["sag-2008-threshold-proposals"]
+    assert set(everything["covered"].values()) == {everything["new_media_productions"]}
+    offer = covered["amptp-2008-final-offer"]["covered"]
+    assert offer["all"] <= offer["any"] <= everything["new_media_productions"]
+    assert [d["agreement"] for d in result["distribution"]] == SAG_2008[1:]
+    text = page.read_text(encoding="utf-8")
+    assert "data:image/png;base64," in text and "amptp-2008-final-offer" in text

@@ -1,6 +1,11 @@
-"""Charts a negotiator can paste into a report: cost by kind per offer, and winners and
-losers by decile. PNG through Matplotlib, or a self-contained HTML page with the PNG
-inlined and the figures as a table."""
+"""Charts a negotiator can paste into a report.
+
+One figure: what each offer costs, by kind of payment, with its total and its change
+against the baseline; the mean change per member by decile of members' earnings; and,
+for each offer, the share of members in each decile who win or lose (five bands). PNG
+through Matplotlib, or a self-contained HTML page with the PNG inlined and the figures
+as tables.
+"""
 
 from __future__ import annotations
 
@@ -14,20 +19,75 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
+from matplotlib.ticker import FuncFormatter
 
 from guildhall.costing.compare import BANDS, Comparison
 
 _BAND_COLOURS = ("#b2182b", "#ef8a62", "#bdbdbd", "#67a9cf", "#2166ac")
+_BAND_LABELS = {
+    "lose_more_than_5": "Lose more than 5%",
+    "lose_less_than_5": "Lose up to 5%",
+    "no_change": "No change (within 0.1%)",
+    "gain_less_than_5": "Gain up to 5%",
+    "gain_more_than_5": "Gain more than 5%",
+}
+_KIND_LABELS = {
+    "rental": "Rental and subscription",
+    "sell_through": "Permanent downloads (sell-through)",
+    "ad_supported_streaming": "Ad-supported streaming (on gross)",
+    "streaming_fixed": "Ad-supported streaming (fixed residual)",
+    "new_media_reuse": "Reuse of made-for-new-media programs",
+    "streaming_bonus": "Streaming participation bonus",
+    "streaming_bonus_fund": "Streaming bonus fund",
+}
+_OFFER_COLOURS = ("#4d4d4d", "#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e")
+
+
+def dollars(cents: float) -> str:
+    """Cents as a short dollar figure for a chart: $1.2M, $340K, $12."""
+    value = cents / 100
+    sign = "-" if value < 0 else ""
+    value = abs(value)
+    for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if value >= size:
+            return f"{sign}${value / size:,.1f}".removesuffix(".0") + suffix
+    return f"{sign}${value:,.0f}"
+
+
+def _axis_dollars(cents: float, _position: object = None) -> str:
+    return dollars(cents)
 
 
 def _figure(comparison: Comparison) -> bytes:
     offers = comparison.distribution
-    fig, axes = plt.subplots(1, 1 + len(offers), figsize=(6 + 5 * len(offers), 5))
-    axes = axes if len(offers) else [axes]
-    _cost_by_kind(axes[0], comparison)
-    for axis, offer in zip(axes[1:], offers, strict=True):
-        _bands_by_decile(axis, offer)
-    fig.tight_layout()
+    columns = max(2, len(offers))
+    rows = 2 if offers else 1
+    fig = plt.figure(figsize=(6.5 * columns, 5.2 * rows), constrained_layout=True)
+    grid = fig.add_gridspec(rows, columns)
+    half = columns // 2
+    _cost_by_kind(fig.add_subplot(grid[0, :half] if offers else grid[0, :]), comparison)
+    if offers:
+        _mean_change_by_decile(fig.add_subplot(grid[0, half:]), comparison)
+        for i, offer in enumerate(offers):
+            _bands_by_decile(fig.add_subplot(grid[1, i]), offer)
+    baseline = comparison.agreements[0]["id"]
+    fig.suptitle(
+        f"Cost of each offer over the data set, and who gains, against {baseline}",
+        fontsize=14,
+        fontweight="bold",
+    )
+    provenance = comparison.provenance
+    if provenance:
+        fig.text(
+            0.995,
+            0.002,
+            f"data sha256 {str(provenance['data']['sha256'])[:12]}…; "
+            f"guildhall {provenance['guildhall_version']}",
+            ha="right",
+            va="bottom",
+            fontsize=7,
+            color="#666666",
+        )
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=110)
     plt.close(fig)
@@ -37,30 +97,85 @@ def _figure(comparison: Comparison) -> bytes:
 def _cost_by_kind(axis: Any, comparison: Comparison) -> None:
     ids = [a["id"] for a in comparison.agreements]
     kinds = sorted({k for per in comparison.by_kind.values() for k in per})
+    positions = list(range(len(ids)))
     bottoms = [0.0] * len(ids)
     for kind in kinds:
-        heights = [comparison.by_kind.get(i, {}).get(kind, 0) / 1e8 for i in ids]
-        axis.bar(ids, heights, bottom=bottoms, label=kind)
+        heights = [float(comparison.by_kind.get(i, {}).get(kind, 0)) for i in ids]
+        axis.bar(positions, heights, bottom=bottoms, label=_KIND_LABELS.get(kind, kind))
         bottoms = [b + h for b, h in zip(bottoms, heights, strict=True)]
-    axis.set_ylabel("millions of dollars")
-    axis.set_title("Cost by kind")
-    axis.tick_params(axis="x", labelrotation=15)
-    axis.legend(fontsize=7)
+    for position, row in zip(positions, comparison.agreements, strict=True):
+        note = dollars(row["total_cents"])
+        if position:
+            note += f"\n{'+' if row['change_cents'] >= 0 else ''}{dollars(row['change_cents'])}"
+        axis.annotate(
+            note,
+            (position, row["total_cents"]),
+            xytext=(0, 3),
+            textcoords="offset points",
+            ha="center",
+            va="bottom",
+            fontsize=9,
+        )
+    axis.set_xticks(positions, [_wrap(i) for i in ids], fontsize=9)
+    axis.yaxis.set_major_formatter(FuncFormatter(_axis_dollars))
+    axis.set_ylabel("Total cost (US dollars)")
+    axis.set_ylim(0, max([1.0, *bottoms]) * 1.25)
+    axis.set_title("Total cost by kind of payment (change against the baseline)")
+    axis.legend(fontsize=8, loc="upper left", frameon=False)
+    axis.grid(axis="y", alpha=0.3)
 
 
-def _bands_by_decile(axis: Any, offer: dict[str, object]) -> None:
+def _wrap(name: str, width: int = 14) -> str:
+    """An agreement id broken after hyphens into lines of about ``width`` characters."""
+    lines = [""]
+    for piece in name.split("-"):
+        if lines[-1] and len(lines[-1]) + len(piece) > width:
+            lines.append("")
+        lines[-1] += piece + "-"
+    return "\n".join(lines)[:-1]
+
+
+def _mean_change_by_decile(axis: Any, comparison: Comparison) -> None:
+    offers = comparison.distribution
+    width = 0.8 / max(1, len(offers))
+    for i, offer in enumerate(offers):
+        deciles = offer["deciles"]
+        xs = [d["decile"] + (i - (len(offers) - 1) / 2) * width for d in deciles]
+        axis.bar(
+            xs,
+            [d["mean_change_cents"] for d in deciles],
+            width=width,
+            color=_OFFER_COLOURS[(i + 1) % len(_OFFER_COLOURS)],
+            label=offer["agreement"],
+        )
+    axis.axhline(0, color="black", linewidth=0.8)
+    axis.set_xticks(range(1, 11), [_decile_label(d) for d in range(1, 11)], fontsize=8)
+    axis.yaxis.set_major_formatter(FuncFormatter(_axis_dollars))
+    axis.set_xlabel("Decile of members' earnings")
+    axis.set_ylabel("Mean change per member (US dollars)")
+    axis.set_title(f"Mean change per member against {offers[0]['baseline']}")
+    axis.legend(fontsize=8, loc="upper left", frameon=False)
+    axis.grid(axis="y", alpha=0.3)
+
+
+def _decile_label(decile: int) -> str:
+    return {1: "1\nlowest", 10: "10\nhighest"}.get(decile, str(decile))
+
+
+def _bands_by_decile(axis: Any, offer: dict[str, Any]) -> None:
     deciles = offer["deciles"]
-    assert isinstance(deciles, list)
-    labels = [str(d["decile"]) for d in deciles]
+    labels = [_decile_label(int(d["decile"])).replace("\n", " ") for d in deciles]
     lefts = [0.0] * len(deciles)
     for band, colour in zip(BANDS, _BAND_COLOURS, strict=True):
         shares = [d["bands"][band] / max(1, d["members"]) * 100 for d in deciles]
-        axis.barh(labels, shares, left=lefts, color=colour, label=band.replace("_", " "))
+        axis.barh(labels, shares, left=lefts, color=colour, label=_BAND_LABELS[band])
         lefts = [a + b for a, b in zip(lefts, shares, strict=True)]
-    axis.set_xlabel("% of members")
-    axis.set_ylabel("decile of members' earnings")
-    axis.set_title(f"{offer['agreement']} against {offer['baseline']}")
-    axis.legend(fontsize=7, loc="lower right")
+    axis.set_xlim(0, 100)
+    axis.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:.0f}%"))
+    axis.set_xlabel("Share of members in the decile")
+    axis.set_ylabel("Decile of members' earnings")
+    axis.set_title(f"Winners and losers: {offer['agreement']}\nagainst {offer['baseline']}")
+    axis.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=3, frameon=False)
 
 
 def write_chart(comparison: Comparison, target: Path) -> None:
@@ -69,18 +184,39 @@ def write_chart(comparison: Comparison, target: Path) -> None:
     if target.suffix.lower() == ".png":
         target.write_bytes(png)
         return
-    rows = "".join(
-        f"<tr><td>{html.escape(a['id'])}</td><td>{a['total_cents'] / 100:,.2f}</td>"
-        f"<td>{a['change_cents'] / 100:,.2f}</td></tr>"
+    target.write_text(_html(comparison, png), encoding="utf-8")
+
+
+def _html(comparison: Comparison, png: bytes) -> str:
+    def money(cents: int) -> str:
+        return f"{cents / 100:,.2f}"
+
+    totals = "".join(
+        f"<tr><td>{html.escape(a['id'])}</td><td class=n>{money(a['total_cents'])}</td>"
+        f"<td class=n>{money(a['change_cents'])}</td>"
+        f"<td class=n>{'' if a['change_percent'] is None else a['change_percent']}</td></tr>"
         for a in comparison.agreements
     )
+    ids = [a["id"] for a in comparison.agreements]
+    kinds = sorted({k for per in comparison.by_kind.values() for k in per})
+    head = "".join(f"<th>{html.escape(i)}</th>" for i in ids)
+    by_kind = "".join(
+        f"<tr><td>{html.escape(_KIND_LABELS.get(k, k))}</td>"
+        + "".join(f"<td class=n>{money(comparison.by_kind.get(i, {}).get(k, 0))}</td>" for i in ids)
+        + "</tr>"
+        for k in kinds
+    )
     image = base64.b64encode(png).decode()
-    target.write_text(
-        "<!doctype html><html><head><meta charset='utf-8'><title>Costing</title></head><body>"
-        "<h1>Costing of offers</h1><table><tr><th>agreement</th><th>total ($)</th>"
-        f"<th>change ($)</th></tr>{rows}</table>"
-        "<img alt='cost by kind; winners and losers by decile'"
-        f" src='data:image/png;base64,{image}'>"
-        "</body></html>",
-        encoding="utf-8",
+    return (
+        "<!doctype html><html><head><meta charset='utf-8'><title>Costing of offers</title>"
+        "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;"
+        "margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px}td.n{text-align:right}"
+        "img{max-width:100%}</style></head><body>"
+        "<h1>Costing of offers</h1>"
+        "<table><tr><th>agreement</th><th>total ($)</th><th>change ($)</th>"
+        f"<th>change (%)</th></tr>{totals}</table>"
+        f"<h2>By kind of payment ($)</h2><table><tr><th>kind</th>{head}</tr>{by_kind}</table>"
+        "<img alt='Total cost by kind of payment; mean change per member by decile;"
+        f" winners and losers by decile' src='data:image/png;base64,{image}'>"
+        "</body></html>"
     )

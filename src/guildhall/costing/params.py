@@ -97,14 +97,17 @@ def terms_from_mapping(data: Mapping[str, Any]) -> Terms:
 
 
 def terms_from_agreement(agreement: Agreement, on: dt.date | None = None) -> Terms:
-    """An agreement's parameter values on ``on`` (its first day by default), with sources.
+    """An agreement's parameter values on ``on``, with sources.
 
-    A parameter with no value on that date (an uncertain term with no reading chosen) is
-    left out; a formula that needs it then fails naming it.
+    By default ``on`` is the agreement's first day; an agreement that states only when it
+    ended (an expired contract whose terms members keep working under while a new one is
+    negotiated) is read on its last day. A parameter with no value on that date (an
+    uncertain term with no reading chosen) is left out; a formula that needs it then fails
+    naming it.
     """
-    if agreement.term_start is None:
-        raise NotFound(f"{agreement.id} has no term start to cost it on")
-    day = on or agreement.term_start
+    day = on or agreement.term_start or agreement.term_end
+    if day is None:
+        raise NotFound(f"{agreement.id} states neither a term start nor a term end to cost it on")
     values: dict[str, Value] = {}
     sources: dict[str, str] = {}
     for name, parameter in agreement.parameters.items():
@@ -119,7 +122,7 @@ def terms_from_agreement(agreement: Agreement, on: dt.date | None = None) -> Ter
         id=agreement.id,
         formulas=agreement.formulas,
         values=MappingProxyType(values),
-        term_start=agreement.term_start,
+        term_start=agreement.term_start or day,
         sources=MappingProxyType(sources),
         files=tuple((f.agreement_id, f.path, f.sha256) for f in agreement.files),
     )

@@ -41,6 +41,8 @@ CALIBRATION: dict[str, Any] = {
     "credits_per_title": 60,
     "contract_quarters": 12,
     "first_quarter": date(2008, 7, 1),
+    "new_media_series_share": 0.5,
+    "new_media_professional_cast_share": 0.3,
 }
 """The figures the generator is tuned to; ``docs/data.md`` gives the source of each."""
 
@@ -53,6 +55,8 @@ _MARKETS_BY_MEDIUM = {
     3: ([0, 1, 2, 3], [0.50, 0.35, 0.05, 0.10]),
 }
 _UNIT_PRICE_CENTS = {2: 399, 3: 1499}
+_EPISODES_PER_SERIES = {1: 12, 2: 12, 3: 6}
+_NEW_MEDIA = 3
 
 
 @dataclass(frozen=True)
@@ -78,8 +82,11 @@ def _productions(spec: SynthSpec) -> pa.Table:
     n = spec.titles
     ids = np.arange(n, dtype=np.int64)
     medium = rng.choice(4, size=n, p=_MEDIUM_P)
-    is_series = medium != 0
-    series_id = np.where(is_series, ids // 12, -1)
+    is_series = (medium == 1) | (medium == 2)
+    is_series |= (medium == _NEW_MEDIA) & (
+        rng.random(n) < float(CALIBRATION["new_media_series_share"])
+    )
+    series_id = _series_ids(medium, is_series)
     start_year = 1950 + 61.5 * np.sqrt(rng.random(n))
     start = np.array(_days(date(1950, 1, 1)) + (start_year - 1950) * 365.25, dtype=np.int32)
     minutes = np.select(
@@ -110,6 +117,15 @@ def _productions(spec: SynthSpec) -> pa.Table:
     )
 
 
+def _series_ids(medium: np.ndarray, is_series: np.ndarray) -> np.ndarray:
+    """Consecutive productions of one medium form a series of that medium's episode count."""
+    series_id = np.full(len(medium), -1, dtype=np.int64)
+    for m, episodes in _EPISODES_PER_SERIES.items():
+        where = np.flatnonzero(is_series & (medium == m))
+        series_id[where] = m * len(medium) + np.arange(len(where)) // episodes
+    return series_id
+
+
 def _members(spec: SynthSpec) -> pa.Table:
     rng = _rng(spec.seed, 2, 0)
     n = spec.members
@@ -124,7 +140,7 @@ def _members(spec: SynthSpec) -> pa.Table:
     )
 
 
-def _credit_chunks(spec: SynthSpec) -> Iterator[pa.Table]:
+def _credit_chunks(spec: SynthSpec, medium: np.ndarray) -> Iterator[pa.Table]:
     per_chunk = max(1, CHUNK_ROWS // int(CALIBRATION["credits_per_title"]))
     working = max(1, int(spec.members * float(CALIBRATION["working_share_of_members"])))
     for chunk, first in enumerate(range(0, spec.titles, per_chunk)):
@@ -132,6 +148,9 @@ def _credit_chunks(spec: SynthSpec) -> Iterator[pa.Table]:
         titles = np.arange(first, min(spec.titles, first + per_chunk), dtype=np.int64)
         counts = np.maximum(1, rng.poisson(CALIBRATION["credits_per_title"], len(titles)))
         production = np.repeat(titles, counts)
+        professional = (medium[titles] != _NEW_MEDIA) | (
+            rng.random(len(titles)) < float(CALIBRATION["new_media_professional_cast_share"])
+        )
         n = len(production)
         performer = (working * rng.random(n) ** 2).astype(np.int64)
         category = rng.choice(len(CATEGORIES), size=n, p=[0.10, 0.15, 0.40, 0.30, 0.05])
@@ -144,7 +163,9 @@ def _credit_chunks(spec: SynthSpec) -> Iterator[pa.Table]:
                 "category": pa.array(np.array(CATEGORIES)[category]),
                 "units": units,
                 "earnings_cents": earnings,
-                "is_covered_performer": (category != 3) & (rng.random(n) < 0.6),
+                "is_covered_performer": np.repeat(professional, counts)
+                & (category != 3)
+                & (rng.random(n) < 0.6),
             },
             schema=CREDITS,
         )
@@ -163,6 +184,13 @@ def _gross_mu(spec: SynthSpec, sigma: float) -> float:
     return float(np.log(mean_cents) - sigma**2 / 2)
 
 
+def _quarter_starts() -> np.ndarray:
+    """The first day of each quarter of the contract term, as days since 1970-01-01."""
+    first: date = CALIBRATION["first_quarter"]
+    months = [first.month - 1 + 3 * q for q in range(int(CALIBRATION["contract_quarters"]))]
+    return np.array([_days(date(first.year + m // 12, m % 12 + 1, 1)) for m in months], np.int32)
+
+
 def _event_chunk(spec: SynthSpec, medium: np.ndarray, chunk: int, first: int, n: int) -> pa.Table:
     rng = _rng(spec.seed, 4, chunk)
     production = (spec.titles * rng.random(n) ** 3).astype(np.int64)
@@ -172,12 +200,7 @@ def _event_chunk(spec: SynthSpec, medium: np.ndarray, chunk: int, first: int, n:
         where = their_medium == m
         market[where] = rng.choice(choices, size=int(where.sum()), p=p)
     quarter = rng.integers(0, int(CALIBRATION["contract_quarters"]), n)
-    first_q: date = CALIBRATION["first_quarter"]
-    months = first_q.month - 1 + 3 * quarter
-    period = np.array(
-        [_days(date(first_q.year + int(m) // 12, int(m) % 12 + 1, 1)) for m in range(0, 48, 3)],
-        dtype=np.int32,
-    )[(months - (first_q.month - 1)) // 3]
+    period = _quarter_starts()[quarter]
     sigma = 1.6
     gross = np.exp(rng.normal(_gross_mu(spec, sigma), sigma, n)).astype(np.int64)
     gross = np.minimum(gross, 10**11)
@@ -220,8 +243,8 @@ def synthesize(spec: SynthSpec, out: Path, progress: Progress) -> None:
     members = _members(spec)
     pq.write_table(members, out / "members.parquet")
     progress("members", members.num_rows)
-    _write_parts(out / "credits", _credit_chunks(spec), progress, "credits")
     medium = np.array([MEDIUMS.index(m) for m in productions["medium"].to_pylist()])
+    _write_parts(out / "credits", _credit_chunks(spec, medium), progress, "credits")
     _write_parts(out / "events", _event_chunks(spec, medium), progress, "events")
 
 

@@ -32,7 +32,10 @@ def after_cutoff(rows: ir.Table, terms: Terms) -> ir.BooleanValue:
 
 
 def free_window_days(rows: ir.Table, terms: Terms) -> ir.IntegerValue:
-    """The free promotional window: longer for a new series than a continuing one."""
+    """The free promotional window: longer for a new series than a continuing one.
+
+    Days are counted from 0 on the day of first exhibition, as the catalogue counts them:
+    a 17-day window is days 0 to 16, and day 17 begins the first fixed period."""
     return ibis.ifelse(
         rows.is_new_series,
         terms.count("free_window_days_new_series"),
@@ -66,7 +69,7 @@ def ad_supported_streaming(
     is_tv = rows.medium.isin(("network_tv", "cable_tv"))
     fixed_days = (
         rows.days_since_first_exhibition
-        > free_window_days(rows, terms)
+        >= free_window_days(rows, terms)
         + fixed_period_days(terms) * terms.count("fixed_residual_periods")
         if terms.has("ad_supported_streaming_residual")
         else ibis.literal(False)
@@ -79,7 +82,12 @@ def ad_supported_streaming(
             (is_tv & ~is_new_program(rows, terms), terms.rate("library_streaming_percent"))
         )
     if terms.has("ad_supported_streaming_residual"):
-        cases.append((is_tv & fixed_days, terms.rate("streaming_gross_percent")))
+        cases.append(
+            (
+                is_tv & is_new_program(rows, terms) & fixed_days,
+                terms.rate("streaming_gross_percent"),
+            )
+        )
     if not cases:
         return _zero()
     rate = ibis.cases(*cases, else_=0)

@@ -16,17 +16,23 @@ from guildhall.costing.arith import MICRO, to_cents
 from guildhall.costing.params import Terms
 
 BONUS_WINDOW_DAYS = 90
-"""Views count in a program's first 90 days (the 2023 terms' window; not a catalogue term)."""
+"""Views count in a program's first 90 days when the terms do not state
+``participation_bonus_window_days`` (the 2023 terms' window)."""
 
 
 def streaming_bonus(rows: ir.Table, terms: Terms, covered: ir.BooleanValue) -> ir.Table:
     """``streaming_participation_bonus`` and ``streaming_participation_fund``: (production_id,
     period_start, performers_micro, fund_micro) per program that earns the bonus."""
+    window_days = (
+        terms.count("participation_bonus_window_days")
+        if "participation_bonus_window_days" in terms.values
+        else BONUS_WINDOW_DAYS
+    )
     early = rows.filter(
         (rows.market == "subscription_streaming")
         & (rows.medium == "new_media")
         & covered
-        & (rows.days_since_first_exhibition < BONUS_WINDOW_DAYS)
+        & (rows.days_since_first_exhibition < window_days)
     )
     per_program = early.group_by("production_id").aggregate(
         period_start=early.period_start.min(),
@@ -35,7 +41,10 @@ def streaming_bonus(rows: ir.Table, terms: Terms, covered: ir.BooleanValue) -> i
         residual_base_cents=early.residual_base_cents.max(),
     )
     threshold = terms.rate("participation_bonus_viewer_share")
-    hits = per_program.filter(per_program.views * MICRO >= per_program.subscribers * threshold)
+    hits = per_program.filter(
+        (per_program.subscribers > 0)
+        & (per_program.views * MICRO >= per_program.subscribers * threshold)
+    )
     fixed_cents = to_cents(hits.residual_base_cents * terms.rate("fixed_residual_percent"))
     bonus_cents = to_cents(
         fixed_cents * terms.rate("participation_bonus_percent_of_fixed_residual")

@@ -31,10 +31,10 @@ def streaming_fixed(rows: ir.Table, terms: Terms) -> ir.Table:
         & rows.medium.isin(("network_tv", "cable_tv"))
         & is_new_program(rows, terms)
         & after_cutoff(rows, terms)
-        & (since_window > 0)
-        & (since_window <= periods * period_days)
+        & (since_window >= 0)
+        & (since_window < periods * period_days)
     )
-    block = (streamed.days_since_first_exhibition - window - 1) // period_days
+    block = (streamed.days_since_first_exhibition - window) // period_days
     blocks = streamed.mutate(block=block)
     earned = blocks.group_by(["production_id", "block"]).aggregate(
         period_start=blocks.period_start.min(),

@@ -1,0 +1,164 @@
+"""Pages for costing: what each offer pays over the data set, and one member's projection."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi import Path as PathParam
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from guildhall.core.money import format_cents
+from guildhall.costing.compare import BANDS, Comparison
+from guildhall.services import web_views
+from guildhall.web.deps import TEMPLATES
+
+router = APIRouter(include_in_schema=False)
+
+KIND_LABELS = {
+    "rental": "Rental and subscription",
+    "sell_through": "Permanent downloads (sell-through)",
+    "ad_supported_streaming": "Ad-supported streaming (on gross)",
+    "streaming_fixed": "Ad-supported streaming (fixed residual)",
+    "new_media_reuse": "Reuse of made-for-new-media programs",
+    "streaming_bonus": "Streaming participation bonus",
+    "streaming_bonus_fund": "Streaming bonus fund",
+}
+BAND_LABELS = {
+    "lose_more_than_5": "lose > 5%",
+    "lose_less_than_5": "lose ≤ 5%",
+    "no_change": "no change",
+    "gain_less_than_5": "gain ≤ 5%",
+    "gain_more_than_5": "gain > 5%",
+}
+
+
+def signed(cents: int) -> str:
+    """A change in dollars with its sign: +$1,234.00, -$5.00, $0.00."""
+    return ("+" if cents > 0 else "") + format_cents(cents)
+
+
+def _data_dir(request: Request) -> Path:
+    return Path(request.app.state.data_dir)
+
+
+DataDir = Annotated[Path, Depends(_data_dir)]
+"""The folder of the data set the costing pages read (``GUILDHALL_DATA_DIR``)."""
+
+Agreements = Annotated[
+    str,
+    Query(
+        max_length=2000,
+        description="Comma-separated agreement ids; the first is the baseline.",
+    ),
+]
+Readings = Annotated[list[str] | None, Query(description="PARAMETER=READING, repeatable")]
+PerformerId = Annotated[int, PathParam(ge=1, description="The member's performer id.")]
+
+DEFAULT = ",".join(web_views.DEFAULT_AGREEMENTS)
+
+
+def query_string(ids: list[str], readings: dict[str, str]) -> str:
+    """The query that asks for the same comparison again (for the chart and the JSON)."""
+    parts = ["agreements=" + ",".join(ids)] + [f"reading={n}={r}" for n, r in readings.items()]
+    return "&".join(parts)
+
+
+def _no_data(request: Request, data_dir: Path, ids: list[str]) -> Response:
+    return TEMPLATES.TemplateResponse(
+        request,
+        "costing_no_data.html",
+        {
+            "data_dir": data_dir,
+            "missing": web_views.missing_tables(data_dir),
+            "command": web_views.SYNTH_COMMAND.format(dir=data_dir),
+            "ids": ids,
+        },
+    )
+
+
+def _context(result: Comparison) -> dict[str, Any]:
+    ids = [a["id"] for a in result.agreements]
+    kinds = sorted({k for per in result.by_kind.values() for k in per})
+    years = sorted({y for per in result.by_year.values() for y in per})
+    return {
+        "result": result,
+        "ids": ids,
+        "kinds": kinds,
+        "years": years,
+        "bands": BANDS,
+        "band_labels": BAND_LABELS,
+        "kind_labels": KIND_LABELS,
+        "money": format_cents,
+        "signed": signed,
+    }
+
+
+@router.get("/costing", response_class=HTMLResponse)
+def costing_page(
+    request: Request, data_dir: DataDir, agreements: Agreements = DEFAULT, reading: Readings = None
+) -> Response:
+    ids = web_views.parse_agreement_ids(agreements)
+    readings = web_views.parse_readings(reading or [])
+    if web_views.missing_tables(data_dir):
+        return _no_data(request, data_dir, ids)
+    result = web_views.compare(data_dir, ids, readings)
+    return TEMPLATES.TemplateResponse(
+        request,
+        "costing.html",
+        {**_context(result), "query": query_string(ids, readings), "readings": readings},
+    )
+
+
+@router.get("/costing/chart.png")
+def costing_chart(
+    data_dir: DataDir, agreements: Agreements = DEFAULT, reading: Readings = None
+) -> Response:
+    ids = web_views.parse_agreement_ids(agreements)
+    result = web_views.compare(data_dir, ids, web_views.parse_readings(reading or []))
+    return Response(
+        web_views.chart_png(result),
+        media_type="image/png",
+        headers={"Cache-Control": "no-cache"},
+    )
+
+
+@router.get("/costing/performer")
+def performer_lookup(
+    performer_id: Annotated[int, Query(alias="id", ge=1, description="Performer id.")],
+    agreements: Agreements = DEFAULT,
+) -> Response:
+    """Where the page's look-up form lands: the member's own page."""
+    ids = web_views.parse_agreement_ids(agreements)
+    return RedirectResponse(
+        f"/costing/performer/{performer_id}?{query_string(ids, {})}", status_code=303
+    )
+
+
+@router.get("/costing/performer/{performer_id}", response_class=HTMLResponse)
+def performer_page(
+    request: Request,
+    performer_id: PerformerId,
+    data_dir: DataDir,
+    agreements: Agreements = DEFAULT,
+    reading: Readings = None,
+) -> Response:
+    ids = web_views.parse_agreement_ids(agreements)
+    readings = web_views.parse_readings(reading or [])
+    if web_views.missing_tables(data_dir):
+        return _no_data(request, data_dir, ids)
+    view = web_views.performer(data_dir, ids, performer_id, readings)
+    kinds = sorted({k for row in view["agreements"] for k in row["by_kind"]})
+    return TEMPLATES.TemplateResponse(
+        request,
+        "costing_performer.html",
+        {
+            "view": view,
+            "kinds": kinds,
+            "kind_labels": KIND_LABELS,
+            "money": format_cents,
+            "signed": signed,
+            "query": query_string(ids, readings),
+        },
+    )

@@ -1,0 +1,211 @@
+"""The costing pages and API over a tiny generated data set, and the pages in Chromium."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+from fastapi.testclient import TestClient
+
+from guildhall.costing.data.synth import SynthSpec
+from guildhall.services import costing
+from guildhall.web.app import create_app
+
+IDS = "sag-2005,amptp-2008-final-offer,sag-2008-threshold-proposals"
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("costing") / "data"
+    spec = SynthSpec(members=200, titles=30, events=2000, seed=11)
+    costing.synth_data(out, spec, lambda _table, _rows: None)
+    return out
+
+
+@pytest.fixture(scope="module")
+def client(data_dir: Path) -> TestClient:
+    return TestClient(create_app("sqlite://", data_dir=data_dir))
+
+
+@pytest.fixture(scope="module")
+def expected(data_dir: Path) -> dict[str, object]:
+    return costing.cost_agreements(IDS.split(","), data_dir).as_dict()
+
+
+def _performer_with_credits(data_dir: Path) -> int:
+    import pyarrow.parquet as pq
+
+    from guildhall.costing.data.schema import DataSet
+
+    credits = pq.read_table(DataSet(data_dir).path("credits"), columns=["performer_id"])
+    return int(credits.column("performer_id")[0].as_py())
+
+
+def test_the_page_shows_totals_kinds_years_deciles_coverage_and_provenance(
+    client: TestClient, expected: dict[str, object]
+) -> None:
+    html = client.get(f"/costing?agreements={IDS}").text
+    assert html.count('class="card') >= 3
+    assert ">baseline<" in html
+    agreements = expected["agreements"]
+    assert isinstance(agreements, list)
+    total = agreements[1]["total_cents"]
+    assert f"${total // 100:,}.{total % 100:02d}" in html
+    assert "Ad-supported streaming (on gross)" in html, "kinds are named in words"
+    assert "<h2>By year</h2>" in html and "<td>2009</td>" in html
+    assert html.count('class="distribution"') == 2
+    assert "(lowest)" in html and "(highest)" in html
+    assert "Made-for-new-media productions covered" in html
+    provenance = expected["provenance"]
+    assert isinstance(provenance, dict)
+    assert provenance["data"]["sha256"] in html
+    assert f'src="/costing/chart.png?agreements={IDS}"' in html
+
+
+def test_the_chart_is_a_png(client: TestClient) -> None:
+    response = client.get(f"/costing/chart.png?agreements={IDS}")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "image/png"
+    assert response.content[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_the_api_is_the_cli_shape_with_money_in_cents(
+    client: TestClient, expected: dict[str, object]
+) -> None:
+    body = client.get(f"/api/costing?agreements={IDS}").json()
+    assert [a["id"] for a in body["agreements"]] == IDS.split(",")
+    assert body["by_kind"] == expected["by_kind"]
+    assert isinstance(body["agreements"][1]["change_percent"], str)
+    assert body["distribution"][0]["baseline"] == "sag-2005"
+
+
+def test_one_members_projection(client: TestClient, data_dir: Path) -> None:
+    performer = _performer_with_credits(data_dir)
+    html = client.get(f"/costing/performer/{performer}?agreements={IDS}").text
+    assert f"What it means for performer {performer}" in html
+    assert html.count('class="card') >= 3
+    body = client.get(f"/api/costing/performer/{performer}?agreements={IDS}").json()
+    assert body["baseline"] == "sag-2005" and body["credits"] > 0
+    assert body["agreements"][0]["change_cents"] == 0
+    lookup = client.get(f"/costing/performer?id={performer}", follow_redirects=False)
+    assert lookup.status_code == 303
+    assert lookup.headers["location"].startswith(f"/costing/performer/{performer}?")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/costing?agreements=sag-2005,nope",
+        "/api/costing?agreements=nope",
+        "/costing/performer/99999999",
+        "/api/costing/performer/99999999",
+    ],
+)
+def test_unknown_agreements_and_performers_are_404_problems(client: TestClient, url: str) -> None:
+    response = client.get(url)
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["type"] == "/problems/not-found"
+
+
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [
+        ("/costing?agreements=", "agreements"),
+        ("/api/costing?agreements=sag-2005,sag-2005", "agreements"),
+        ("/costing?reading=budget_test", "reading"),
+        ("/api/costing/performer/0", "path.performer_id"),
+        ("/costing/performer/abc", "path.performer_id"),
+        ("/costing/performer?id=x", "query.id"),
+    ],
+)
+def test_bad_query_values_are_422_problems(client: TestClient, url: str, field: str) -> None:
+    response = client.get(url)
+    assert response.status_code == 422
+    body = response.json()
+    assert body["type"] == "/problems/invalid-input"
+    assert body["problems"][0]["where"]["field"] == field
+
+
+def test_without_a_data_set_the_page_says_how_to_make_one(tmp_path: Path) -> None:
+    client = TestClient(create_app("sqlite://", data_dir=tmp_path / "none"))
+    page = client.get("/costing")
+    assert page.status_code == 200
+    assert "There is no data set to cost over yet" in page.text
+    assert f"guildhall data synth {tmp_path / 'none'}" in page.text
+    api = client.get("/api/costing")
+    assert api.status_code == 404
+    assert "guildhall data synth" in api.json()["detail"]
+
+
+# ---------------------------------------------------------------- in a real browser
+
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--hide-scrollbars",
+]
+
+
+@pytest.fixture(scope="module")
+def site(data_dir: Path) -> Iterator[str]:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    app = create_app("sqlite://", data_dir=data_dir)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert time.monotonic() < deadline, "the web app did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def _screenshot(url: str, shot: Path, height: int) -> None:
+    binary = shutil.which("chromium")
+    assert binary, "headless Chromium is needed (scripts/system-deps.sh installs it)"
+    done = subprocess.run(
+        [
+            binary,
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={shot.parent / 'profile'}",
+            f"--screenshot={shot}",
+            f"--window-size=1280,{height}",
+            "--virtual-time-budget=10000",
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=shot.parent,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+
+
+@pytest.mark.browser
+def test_the_terms_diff_and_the_costing_page_draw_in_chromium(site: str, tmp_path: Path) -> None:
+    diff, cost = tmp_path / "diff.png", tmp_path / "costing.png"
+    _screenshot(f"{site}/terms/diff", diff, 1800)
+    _screenshot(f"{site}/costing?agreements={IDS}", cost, 2400)
+    for shot in (diff, cost):
+        data = shot.read_bytes()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n"
+        assert len(data) > 40_000, "a blank page compresses to almost nothing"

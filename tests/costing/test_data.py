@@ -89,9 +89,49 @@ def test_import_quarantine_keeps_every_bad_row(tmp_path: Path) -> None:
         == 0
     )
     rows = list(csv.DictReader(quarantine.open(encoding="utf-8")))
-    assert [(r["table"], r["row"], r["column"], r["why"]) for r in rows] == [
-        ("members", "1", "standing", "is empty")
-    ]
+    assert [
+        (r["table"], r["row"], r["column"], r["why"]) for r in rows if r["table"] == "members"
+    ] == [("members", "1", "standing", "is empty")]
+    assert {(r["table"], r["why"]) for r in rows if r["table"] != "members"} == {
+        ("credits", "names member 0, which is quarantined (row 1 of members)")
+    }
     import pyarrow.parquet as pq
 
     assert pq.read_table(tmp_path / "out" / "members.parquet").num_rows == 299
+
+
+def test_quarantine_takes_the_rows_that_name_a_quarantined_row(tmp_path: Path) -> None:
+    import duckdb
+
+    src = _csv_set(tmp_path)
+    productions = list(csv.DictReader((src / "productions.csv").open(encoding="utf-8")))
+    spoiled_id = productions[1]["production_id"]
+    _spoil(src / "productions.csv", 3, "medium", "radio")
+    credits = duckdb.sql(
+        f"SELECT count(*) FROM '{src / 'credits.csv'}' WHERE production_id = {spoiled_id}"
+    ).fetchall()[0]
+    events = duckdb.sql(
+        f"SELECT count(*) FROM '{src / 'events.csv'}' WHERE production_id = {spoiled_id}"
+    ).fetchall()[0]
+    assert credits[0] > 0
+    quarantine = tmp_path / "bad.csv"
+    out = tmp_path / "out"
+    assert run(["data", "import", str(src), str(out), "--quarantine", str(quarantine)]) == 0
+    rows = list(csv.DictReader(quarantine.open(encoding="utf-8")))
+    named = [r for r in rows if r["table"] in ("credits", "events")]
+    assert len([r for r in named if r["table"] == "credits"]) == credits[0]
+    assert len([r for r in named if r["table"] == "events"]) == events[0]
+    assert all(
+        r["column"] == "production_id"
+        and r["why"]
+        == f"names production {spoiled_id}, which is quarantined (row 2 of productions)"
+        for r in named
+    )
+    for table in ("credits", "events"):
+        left = duckdb.sql(
+            f"SELECT count(*) FROM '{out / table}.parquet' WHERE production_id = {spoiled_id}"
+        ).fetchall()[0]
+        assert left == (0,)
+    written = duckdb.sql(f"SELECT count(*) FROM '{out / 'credits'}.parquet'").fetchall()[0]
+    total = duckdb.sql(f"SELECT count(*) FROM '{src / 'credits.csv'}'").fetchall()[0]
+    assert written[0] + credits[0] == total[0]

@@ -9,7 +9,9 @@ credits a member) that exists. Each bad cell becomes a ``Problem`` with the file
 
 Without a quarantine file an import with any problem writes nothing. With one, the good
 rows are written and every bad row goes to the quarantine file (CSV: table, file, row,
-column, why, and the row's values as JSON) so nothing is silently dropped.
+column, why, and the row's values as JSON) so nothing is silently dropped; a credit or an
+event that names a quarantined production (or a credit naming a quarantined member) is
+quarantined too, with that reason.
 """
 
 from __future__ import annotations
@@ -173,6 +175,46 @@ def _problems(con: duckdb.DuckDBPyConnection, table: str, path: Path) -> list[tu
     ]
 
 
+def _cascade(
+    con: duckdb.DuckDBPyConnection,
+    found: dict[str, list[tuple[int, Problem]]],
+    sources: dict[str, Path],
+) -> None:
+    """Quarantine the rows that name a quarantined row: a credit or an event naming a
+    production (or a credit naming a member) whose only row is bad goes with it."""
+    for (owner, column), target in _REFERENCES.items():
+        bad = sorted({row for row, _ in found[target]})
+        if not bad:
+            continue
+        key = _KEYS[target]
+        con.execute("CREATE OR REPLACE TEMP TABLE cascade_rows (_row BIGINT)")
+        con.executemany("INSERT INTO cascade_rows VALUES (?)", [(r,) for r in bad])
+        rows = con.execute(
+            f"""SELECT o._row, o.{column}, min(t._row) FROM raw_{owner} o
+            JOIN raw_{target} t ON TRY_CAST(o.{column} AS BIGINT) = TRY_CAST(t.{key} AS BIGINT)
+            WHERE t._row IN (SELECT _row FROM cascade_rows)
+              AND TRY_CAST(o.{column} AS BIGINT) NOT IN (
+                SELECT TRY_CAST({key} AS BIGINT) FROM raw_{target}
+                WHERE _row NOT IN (SELECT _row FROM cascade_rows)
+                  AND TRY_CAST({key} AS BIGINT) IS NOT NULL)
+            GROUP BY ALL ORDER BY 1"""
+        ).fetchall()
+        path = sources[owner]
+        line = (lambda r: r + 1) if path.suffix == ".csv" else (lambda r: None)
+        found[owner].extend(
+            (
+                row,
+                Problem(
+                    Location(file=str(path), line=line(row), row=row, field=column),
+                    f"names {target[:-1]} {value}, which is quarantined"
+                    f" (row {target_row} of {target})",
+                ),
+            )
+            for row, value, target_row in rows
+        )
+        found[owner].sort(key=lambda item: (item[0], item[1].where.field or ""))
+
+
 def _write_good(con: duckdb.DuckDBPyConnection, table: str, bad: set[int], out: Path) -> int:
     schema = SCHEMAS[table]
     casts = ", ".join(
@@ -230,9 +272,20 @@ def import_data(src: Path, out: Path, quarantine: Path | None = None) -> ImportR
     if shape:
         return ImportReport({}, tuple(shape), 0)
     found = {t: _problems(con, t, sources[t]) for t in TABLES}  # type: ignore[arg-type]
+    if quarantine is None:
+        problems = tuple(p for t in TABLES for _, p in found[t])
+        return ImportReport({}, problems, 0) if problems else _write(con, found, out, None)
+    _cascade(con, found, sources)  # type: ignore[arg-type]
+    return _write(con, found, out, quarantine)
+
+
+def _write(
+    con: duckdb.DuckDBPyConnection,
+    found: dict[str, list[tuple[int, Problem]]],
+    out: Path,
+    quarantine: Path | None,
+) -> ImportReport:
     problems = tuple(p for t in TABLES for _, p in found[t])
-    if problems and quarantine is None:
-        return ImportReport({}, problems, 0)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".import-", dir=out.parent))
     written = {t: _write_good(con, t, {r for r, _ in found[t]}, staging) for t in TABLES}

@@ -6,6 +6,8 @@ Revises: 0001
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -17,7 +19,7 @@ depends_on = None
 APPEND_ONLY = ("ballot_ballots", "ballot_board")
 
 
-def _ts(name: str, nullable: bool = True) -> sa.Column[sa.DateTime]:
+def _ts(name: str, nullable: bool = True) -> sa.Column[datetime]:
     return sa.Column(name, sa.DateTime(timezone=True), nullable=nullable)
 
 

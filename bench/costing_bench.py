@@ -1,0 +1,183 @@
+"""Costing benchmark: Guildhall's engine, hand-written DuckDB SQL and OpenFisca, side by side.
+
+    .venv/bin/pip install -e '.[bench]'
+    .venv/bin/python bench/costing_bench.py --sizes 10000000,100000000 --repeats 3,1
+
+For each size a data set is generated once under ``bench/out/`` (``guildhall data synth``;
+credits are about 60 per title: 24 million at the large size). Every measured run is a
+fresh child process, so its peak resident memory (``VmHWM`` from ``/proc``, which counts
+DuckDB's memory as well as Python's) and wall time are its own. Each run costs the three
+agreements down to per-performer changes, deciles and bands. The engine's totals must
+equal the hand-written SQL's to the cent. OpenFisca runs the per-event formulas on the
+first N events of the smaller set (its largest size that fits comfortably here) and is
+compared per event.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+OUT = HERE / "out"
+AGREEMENTS = ["sag-2005", "amptp-2008-final-offer", "sag-2008-threshold-proposals"]
+
+
+def _peak_rss_bytes() -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
+    raise RuntimeError("no VmHWM in /proc/self/status")
+
+
+def _child(variant: str, data: Path, events: int) -> None:
+    """One measured run, in its own process; prints a JSON line."""
+    sys.path.insert(0, str(HERE))
+    from guildhall.costing.data.schema import DataSet
+    from guildhall.services.costing import _terms
+
+    agreements = _terms(AGREEMENTS, {})
+    data_set = DataSet(data)
+    started = time.perf_counter()
+    if variant == "engine":
+        from guildhall.costing.backends import connect
+        from guildhall.costing.compare import compare
+        from guildhall.costing.engine import open_tables
+
+        result = compare(open_tables(connect("duckdb"), data_set), agreements)
+        totals = {a["id"]: a["total_cents"] for a in result.agreements}
+    elif variant == "sql":
+        import duckdb
+        from costing_sql import cost
+
+        found = cost(duckdb.connect(), data_set, agreements)
+        totals = {k: int(v) for k, v in found["totals"].items()}
+    else:
+        import costing_openfisca as of
+
+        inputs = of.load_inputs(data_set, agreements, events)
+        started = time.perf_counter()
+        tbs = of.system(agreements)
+        sums = of.run(tbs, inputs, len(agreements))
+        totals = {t.id: round(s) for t, s in zip(agreements, sums, strict=True)}
+    wall = time.perf_counter() - started
+    print(json.dumps({"wall": wall, "peak_rss": _peak_rss_bytes(), "totals": totals}))
+
+
+def _measure(variant: str, data: Path, events: int) -> dict[str, object]:
+    done = subprocess.run(
+        [
+            sys.executable,
+            __file__,
+            "--child",
+            variant,
+            "--data",
+            str(data),
+            "--events",
+            str(events),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _data(size: int) -> Path:
+    label = f"{size // 1_000_000}m"
+    path = OUT / f"costing-{label}"
+    if not (path / "events").is_dir():
+        titles = max(1_000, size // 250)
+        members = max(10_000, size // 50)
+        subprocess.run(
+            [
+                str(ROOT / ".venv/bin/guildhall"),
+                "data",
+                "synth",
+                str(path),
+                "--members",
+                str(members),
+                "--titles",
+                str(titles),
+                "--events",
+                str(size),
+                "--seed",
+                "1",
+            ],
+            check=True,
+        )
+    return path
+
+
+def _rows(data: Path, table: str) -> int:
+    import duckdb
+
+    return int(duckdb.sql(f"SELECT count(*) FROM '{data / table}/*.parquet'").fetchall()[0][0])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000000,100000000")
+    parser.add_argument("--repeats", default="3,1", help="runs per size (medians reported)")
+    parser.add_argument("--openfisca-events", type=int, default=2_000_000)
+    parser.add_argument("--child")
+    parser.add_argument("--data", type=Path)
+    parser.add_argument("--events", type=int, default=0)
+    args = parser.parse_args()
+    if args.child:
+        _child(args.child, args.data, args.events)
+        return
+    sizes = [int(s) for s in args.sizes.split(",")]
+    repeats = [int(r) for r in args.repeats.split(",")]
+    cores = os.cpu_count() or 1
+    print(f"machine: {cores} cores; agreements: {', '.join(AGREEMENTS)}")
+    engine_rate = None
+    for size, runs in zip(sizes, repeats, strict=True):
+        data = _data(size)
+        credits = _rows(data, "credits")
+        print(f"\n{size:,} events, {credits:,} credits")
+        medians = {}
+        for variant in ("engine", "sql"):
+            results = [_measure(variant, data, 0) for _ in range(runs)]
+            walls = [float(r["wall"]) for r in results]
+            wall = statistics.median(walls)
+            peak = max(int(r["peak_rss"]) for r in results)
+            medians[variant] = wall
+            rate = size / wall / cores
+            each = ", ".join(f"{w:.2f}" for w in walls)
+            print(
+                f"  {variant:<7} median {wall:6.2f} s of {runs} ({each})"
+                f"  peak {peak / 2**30:5.2f} GiB  {rate:12,.0f} events/s/core"
+            )
+            if variant == "engine":
+                engine_totals = results[0]["totals"]
+                engine_rate = size / wall
+            else:
+                same = results[0]["totals"] == engine_totals
+                print(f"  totals equal to the cent: {same} {engine_totals}")
+        print(f"  engine / hand-written SQL: {medians['engine'] / medians['sql']:.2f}x")
+    if args.openfisca_events:
+        data = _data(sizes[0])
+        n = args.openfisca_events
+        result = _measure("openfisca", data, n)
+        wall = float(result["wall"])
+        rate = n / wall
+        print(
+            f"\nOpenFisca, first {n:,} events of the {sizes[0]:,} set: {wall:.2f} s,"
+            f" peak {int(result['peak_rss']) / 2**30:.2f} GiB, {rate / cores:,.0f} events/s/core"
+            f" (float32 totals {result['totals']})"
+        )
+        if engine_rate:
+            print(f"  engine per event (largest size) is {engine_rate / rate:.1f}x faster")
+
+
+if __name__ == "__main__":
+    main()

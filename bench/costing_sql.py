@@ -1,0 +1,313 @@
+"""The costing formulas written by hand in DuckDB SQL: the near-limit baseline.
+
+The same formulas and rounding as ``guildhall.costing`` (rates in parts per million,
+amounts in micro-cents rounded once, half up, per agreement, production, period and kind;
+allocation to performers by cumulative units), written as a person would write them for
+DuckDB, with the agreements' values as literals. It produces the same outputs as
+``guildhall.costing.compare.compare``: totals, by kind, by year, coverage, and the change
+per performer by decile in five bands. ``costing_bench.py`` checks that the totals match
+the engine's to the cent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import duckdb
+
+from guildhall.costing.params import Terms
+
+TRADITIONAL = "('theatrical', 'network_tv', 'cable_tv')"
+CONSUMER_PAY = "('rental', 'electronic_sell_through', 'subscription_streaming')"
+SUPPORTED = {
+    "new_media_jurisdiction",
+    "library_cutoff",
+    "rental_residual",
+    "electronic_sell_through_residual",
+    "ad_supported_streaming_residual",
+    "television_library_streaming_residual",
+    "theatrical_streaming_residual",
+    "made_for_new_media_reuse_residual",
+    "force_majeure_suspension_pay",
+}
+
+
+def _covered(t: Terms, reading: str | None = None) -> str:
+    if not t.has("new_media_jurisdiction"):
+        return "(medium <> 'new_media')"
+    scope = t.text("new_media_jurisdiction_scope")
+    if scope == "none":
+        return "(medium <> 'new_media')"
+    if scope == "all_productions":
+        return "TRUE"
+    per_minute = f"budget_cents > running_minutes * {t.cents('budget_per_minute_threshold')}"
+    per_program = f"budget_cents > {t.cents('budget_per_program_threshold')}"
+    per_series = f"series_budget_cents > {t.cents('budget_per_series_threshold')}"
+    if (reading or t.text("budget_test")) == "all":
+        test = f"({per_minute} AND {per_program} AND (series_id IS NULL OR {per_series}))"
+    else:
+        test = f"({per_minute} OR {per_program} OR (series_id IS NOT NULL AND {per_series}))"
+    if t.flag("covers_derivative_programs"):
+        test += " OR is_derivative"
+    if t.flag("covers_covered_performer_below_thresholds"):
+        test += " OR has_covered_performer"
+    return f"(medium <> 'new_media' OR {test})"
+
+
+def _after(t: Terms) -> str:
+    if not t.has("library_cutoff"):
+        return "TRUE"
+    return (
+        f"(CASE WHEN medium = 'theatrical'"
+        f" THEN production_start >= DATE '{t.date('library_cutoff_date_theatrical')}'"
+        f" ELSE production_start >= DATE '{t.date('library_cutoff_date_television')}' END)"
+    )
+
+
+def _window(t: Terms) -> str:
+    return (
+        f"(CASE WHEN is_new_series THEN {t.count('free_window_days_new_series')}"
+        f" ELSE {t.count('free_window_days_continuing_series')} END)"
+    )
+
+
+def _per_event_columns(i: int, t: Terms) -> dict[str, str]:
+    cols: dict[str, str] = {}
+    gated = f"medium IN {TRADITIONAL} AND after_{i}"
+    if t.has("rental_residual"):
+        cols["rental"] = (
+            f"CASE WHEN market IN ('rental', 'subscription_streaming') AND {gated}"
+            f" THEN distributors_gross_cents * {t.rate('rental_percent')} ELSE 0 END"
+        )
+    cases = []
+    if t.has("theatrical_streaming_residual"):
+        cases.append(f"WHEN medium = 'theatrical' THEN {t.rate('theatrical_streaming_percent')}")
+    is_new = f"production_start >= DATE '{t.term_start}'"
+    if t.has("television_library_streaming_residual"):
+        cases.append(
+            f"WHEN medium IN ('network_tv', 'cable_tv') AND NOT ({is_new})"
+            f" THEN {t.rate('library_streaming_percent')}"
+        )
+    if t.has("ad_supported_streaming_residual"):
+        fixed_days = t.count("fixed_residual_period_weeks") * 7 * t.count("fixed_residual_periods")
+        cases.append(
+            f"WHEN medium IN ('network_tv', 'cable_tv') AND {is_new}"
+            f" AND days_since_first_exhibition >= {_window(t)} + {fixed_days}"
+            f" THEN {t.rate('streaming_gross_percent')}"
+        )
+    if cases:
+        cols["ad_supported_streaming"] = (
+            f"CASE WHEN market = 'ad_supported_streaming' AND {gated}"
+            f" THEN distributors_gross_cents * (CASE {' '.join(cases)} ELSE 0 END) ELSE 0 END"
+        )
+    if t.has("made_for_new_media_reuse_residual"):
+        platforms = t.choices("reuse_residual_platforms")
+        rates = []
+        if "consumer_pay" in platforms:
+            rates.append(
+                f"WHEN market IN {CONSUMER_PAY} THEN {t.rate('reuse_percent_consumer_pay')}"
+            )
+        if "ad_supported" in platforms:
+            ad_rate = t.rate("reuse_percent_ad_supported")
+            rates.append(f"WHEN market = 'ad_supported_streaming' THEN {ad_rate}")
+        if rates:
+            cols["new_media_reuse"] = (
+                f"CASE WHEN medium = 'new_media' AND covered_{i}"
+                f" THEN distributors_gross_cents * (CASE {' '.join(rates)} ELSE 0 END) ELSE 0 END"
+            )
+    return cols
+
+
+def _st_rate(t: Terms, name: str) -> int:
+    from decimal import Decimal
+
+    from guildhall.costing.arith import ppm
+
+    rate = Decimal(str(t.get(name))) * Decimal(str(t.get("sell_through_royalty_base")))
+    return ppm(rate / 100)
+
+
+def _sell_through(i: int, t: Terms) -> str:
+    boundary = (
+        f"(CASE WHEN medium = 'theatrical' THEN {t.count('sell_through_tier_downloads_theatrical')}"
+        f" ELSE {t.count('sell_through_tier_downloads_television')} END)"
+    )
+    later = (
+        f"(CASE WHEN medium = 'theatrical'"
+        f" THEN {_st_rate(t, 'sell_through_rate_above_tier_theatrical')}"
+        f" ELSE {_st_rate(t, 'sell_through_rate_above_tier_television')} END)"
+    )
+    room = f"greatest({boundary} - units_before, 0)"
+    initial_gross = (
+        f"(CASE WHEN units = 0 THEN (CASE WHEN {room} > 0 THEN gross ELSE 0 END)"
+        f" ELSE (2 * gross * least({room}, units) + units) // (2 * units) END)"
+    )
+    return (
+        f"SELECT '{t.id}' AS agreement, production_id, period_start, 'sell_through' AS kind,"
+        f" CASE WHEN {_after(t)} THEN {initial_gross} * {_st_rate(t, 'sell_through_rate')}"
+        f" + (gross - {initial_gross}) * {later} ELSE 0 END AS micro FROM est"
+    )
+
+
+def _streaming_fixed(i: int, t: Terms) -> str:
+    period = t.count("fixed_residual_period_weeks") * 7
+    periods = t.count("fixed_residual_periods")
+    since = f"(days_since_first_exhibition - {_window(t)})"
+    return (
+        f"SELECT '{t.id}' AS agreement, production_id, min(period_start) AS period_start,"
+        f" 'streaming_fixed' AS kind, max(residual_base_cents) * {t.rate('fixed_residual_percent')}"
+        f" AS micro FROM rows WHERE market = 'ad_supported_streaming'"
+        f" AND medium IN ('network_tv', 'cable_tv') AND production_start >= DATE '{t.term_start}'"
+        f" AND after_{i} AND {since} >= 0 AND {since} < {periods * period}"
+        f" GROUP BY production_id, {since} // {period}"
+    )
+
+
+def cost(con: duckdb.DuckDBPyConnection, data: Any, agreements: Sequence[Terms]) -> dict[str, Any]:
+    """Run the whole costing on ``con`` over the data set; the comparison as plain data."""
+    for t in agreements:
+        extra = set(t.formulas) - SUPPORTED
+        if extra:
+            raise ValueError(f"the hand-written SQL has no {sorted(extra)} ({t.id})")
+    src = {
+        name: f"read_parquet('{data.glob(name)}')" for name in ("productions", "credits", "events")
+    }
+    flags = ", ".join(
+        f"{_covered(t)} AS covered_{i}, {_after(t)} AS after_{i}" for i, t in enumerate(agreements)
+    )
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE facts AS
+        WITH base AS (
+          SELECT p.*, s.series_budget_cents, coalesce(c.has_covered_performer, FALSE)
+                 AS has_covered_performer
+          FROM {src["productions"]} p
+          JOIN (SELECT coalesce(series_id, -1 - production_id) AS k,
+                       sum(budget_cents) AS series_budget_cents
+                FROM {src["productions"]} GROUP BY 1) s
+            ON s.k = coalesce(p.series_id, -1 - p.production_id)
+          LEFT JOIN (SELECT production_id, bool_or(is_covered_performer) AS has_covered_performer
+                     FROM {src["credits"]} GROUP BY 1) c USING (production_id))
+        SELECT *, {flags} FROM base"""
+    )
+    per_event = {
+        f"a{i}__{kind}": expr
+        for i, t in enumerate(agreements)
+        for kind, expr in _per_event_columns(i, t).items()
+    }
+    rows = (
+        f"(SELECT e.*, f.medium, f.is_new_series, f.production_start, f.residual_base_cents,"
+        f" {', '.join(f'f.covered_{i}, f.after_{i}' for i in range(len(agreements)))}"
+        f" FROM {src['events']} e JOIN facts f USING (production_id))"
+    )
+    parts = []
+    if per_event:
+        sums = ", ".join(f"sum({expr}) AS {name}" for name, expr in per_event.items())
+        unpivot = " UNION ALL ".join(
+            f"SELECT '{agreements[int(name[1:].split('__')[0])].id}', production_id, period_start,"
+            f" '{name.split('__')[1]}', {name} FROM per_event"
+            for name in per_event
+        )
+        parts.append(unpivot)
+    st = [
+        _sell_through(i, t)
+        for i, t in enumerate(agreements)
+        if t.has("electronic_sell_through_residual")
+    ]
+    parts += st
+    parts += [
+        _streaming_fixed(i, t)
+        for i, t in enumerate(agreements)
+        if t.has("ad_supported_streaming_residual")
+    ]
+    with_clauses = [f"rows AS {rows}"]
+    if per_event:
+        with_clauses.append(
+            f"per_event AS (SELECT production_id, period_start, {sums} FROM rows GROUP BY ALL)"
+        )
+    if st:
+        with_clauses.append(
+            "est0 AS (SELECT production_id, period_start, sum(units) AS units,"
+            " sum(distributors_gross_cents) AS gross, any_value(medium) AS medium,"
+            " min(production_start) AS production_start FROM rows"
+            f" WHERE market = 'electronic_sell_through' AND medium IN {TRADITIONAL} GROUP BY ALL)"
+        )
+        with_clauses.append(
+            "est AS (SELECT *, sum(units) OVER (PARTITION BY production_id ORDER BY period_start"
+            " ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) - units AS units_before FROM est0)"
+        )
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE amounts AS
+        WITH {", ".join(with_clauses)},
+        parts(agreement, production_id, period_start, kind, micro) AS ({" UNION ALL ".join(parts)})
+        SELECT agreement, production_id, period_start, kind,
+               CAST((sum(micro) + 500000) // 1000000 AS BIGINT) AS amount_cents
+        FROM parts GROUP BY ALL HAVING amount_cents > 0"""
+    )
+    out: dict[str, Any] = {
+        "totals": dict(
+            con.execute("SELECT agreement, sum(amount_cents) FROM amounts GROUP BY 1").fetchall()
+        ),
+        "by_kind": con.execute(
+            "SELECT agreement, kind, sum(amount_cents) FROM amounts GROUP BY ALL ORDER BY ALL"
+        ).fetchall(),
+        "by_year": con.execute(
+            "SELECT agreement, year(period_start), sum(amount_cents) FROM amounts"
+            " GROUP BY ALL ORDER BY ALL"
+        ).fetchall(),
+        "coverage": con.execute(
+            "SELECT count(*), "
+            + ", ".join(f"sum({_covered(t, r)}::INT)" for t in agreements for r in ("any", "all"))
+            + " FROM facts WHERE medium = 'new_media'"
+        ).fetchall(),
+    }
+    totals = ", ".join(
+        f"sum(CASE WHEN agreement = '{t.id}' THEN share ELSE 0 END) AS total_{i}"
+        for i, t in enumerate(agreements)
+    )
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE performers AS
+        WITH per_production AS (
+          SELECT agreement, production_id, sum(amount_cents) AS amount FROM amounts GROUP BY ALL),
+        shares AS (
+          SELECT production_id, performer_id, units,
+                 sum(units) OVER (PARTITION BY production_id ORDER BY performer_id
+                                  ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS through,
+                 sum(units) OVER (PARTITION BY production_id) AS total
+          FROM (SELECT production_id, performer_id, sum(units) AS units
+                FROM {src["credits"]} GROUP BY ALL)),
+        allocated AS (
+          SELECT agreement, performer_id,
+                 (2 * amount * through + total) // (2 * total)
+                 - (2 * amount * (through - units) + total) // (2 * total) AS share
+          FROM per_production JOIN shares USING (production_id)),
+        wide AS (SELECT performer_id, {totals} FROM allocated GROUP BY 1),
+        earnings AS (SELECT performer_id, sum(earnings_cents) AS earnings_cents
+                     FROM {src["credits"]} GROUP BY 1)
+        SELECT e.performer_id, e.earnings_cents,
+               {", ".join(f"coalesce(total_{i}, 0) AS total_{i}" for i in range(len(agreements)))},
+               ntile(10) OVER (ORDER BY e.earnings_cents, e.performer_id) AS decile
+        FROM earnings e LEFT JOIN wide USING (performer_id)"""
+    )
+    distribution = []
+    for i in range(1, len(agreements)):
+        change = f"(total_{i} - total_0)"
+        floor = "greatest(total_0, 100)"
+        band = (
+            f"CASE WHEN {change} * 20 > {floor} THEN 'gain_more_than_5'"
+            f" WHEN {change} * 1000 > {floor} THEN 'gain_less_than_5'"
+            f" WHEN -{change} * 20 > {floor} THEN 'lose_more_than_5'"
+            f" WHEN -{change} * 1000 > {floor} THEN 'lose_less_than_5' ELSE 'no_change' END"
+        )
+        distribution.append(
+            con.execute(
+                f"""SELECT decile, count(*), avg(change), median(change), sum(total_0),
+                       count_if(band = 'lose_more_than_5'), count_if(band = 'lose_less_than_5'),
+                       count_if(band = 'no_change'), count_if(band = 'gain_less_than_5'),
+                       count_if(band = 'gain_more_than_5')
+                FROM (SELECT decile, total_0, {change} AS change, {band} AS band FROM performers)
+                GROUP BY GROUPING SETS ((decile), ()) ORDER BY decile NULLS LAST"""
+            ).fetchall()
+        )
+    out["distribution"] = distribution
+    return out

@@ -200,7 +200,7 @@ def load_inputs(data: Any, agreements: Sequence[Terms], limit: int) -> dict[str,
                {flag_columns}
         FROM (SELECT * FROM read_parquet('{data.glob("events")}') LIMIT {limit})
         JOIN facts USING (production_id)"""
-    ).fetch_arrow_table()
+    ).to_arrow_table()
     return {name: table[name].to_numpy() for name in table.column_names}
 
 

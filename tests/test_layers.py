@@ -63,3 +63,25 @@ def test_the_checker_sees_a_forbidden_import(tmp_path: Path) -> None:
     bad = tmp_path / "bad.py"
     bad.write_text("from guildhall.store.db import Store\nimport guildhall.cli.app\n")
     assert _imports(bad) == {"store", "cli"}
+
+
+SQL_PACKAGES = ("sqlalchemy", "alembic", "psycopg")
+
+
+def _third_party(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(a.name.split(".")[0] for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module.split(".")[0])
+    return found
+
+
+@pytest.mark.parametrize("path", _modules(), ids=lambda p: str(p.relative_to(SRC)))
+def test_only_the_store_talks_sql(path: Path) -> None:
+    if _layer(path) == "store":
+        return
+    sql = _third_party(path) & set(SQL_PACKAGES)
+    assert not sql, f"{path.relative_to(SRC)} imports {sorted(sql)}; SQL belongs in guildhall.store"

@@ -17,17 +17,13 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
-
 from guildhall.ballots import credentials as creds
 from guildhall.ballots.ballot import Ballot, ballot_problem, encrypt_ballot
 from guildhall.ballots.crypto import group
 from guildhall.ballots.crypto.elgamal import total
 from guildhall.ballots.crypto.trustees import TrusteeKey, ceremony, decryption_share
 from guildhall.ballots.election import MAX_WINDOW_DAYS, Election
-from guildhall.ballots.errors import AlreadyVoted, BallotRejected, CryptoError, WrongState
+from guildhall.ballots.errors import BallotRejected, CryptoError, WrongState
 from guildhall.ballots.manifest import QUESTIONS, RATIFICATION, Manifest, trustees_from_json
 from guildhall.ballots.roll import read_roll
 from guildhall.ballots.tally import Outcome, decrypt
@@ -37,20 +33,16 @@ from guildhall.core.problems import Location, Problem
 from guildhall.core.thresholds import Threshold
 from guildhall.services import cases
 from guildhall.store import ballots_repo as repo
-from guildhall.store.ballot_tables import BallotRow, CredentialRow, ElectionRow, RollRow
-from guildhall.store.db import Store
+from guildhall.store.ballot_tables import ElectionRow
+from guildhall.store.db import Session, store_for
 
-_stores: dict[str, Store] = {}
 _manifests: dict[tuple[str, str], tuple[Manifest, str]] = {}
 
 
 @contextmanager
 def _session(database_url: str) -> Iterator[Session]:
     """A transaction on the store for ``database_url``, opened and migrated once per process."""
-    store = _stores.get(database_url)
-    if store is None:
-        store = _stores[database_url] = Store(database_url)
-    with store.session() as session:
+    with store_for(database_url).session() as session:
         yield session
 
 
@@ -104,7 +96,7 @@ def create(
     public, keys = ceremony(election_id, n=trustees, k=quorum)
     now = _now(clock)
     with _session(database_url) as session:
-        if session.get(ElectionRow, election_id) is not None:
+        if repo.exists(session, election_id):
             raise Conflict(f"election {election_id!r} exists already")
         session.add(ElectionRow(
             id=election_id, case_id=case_id, question=question, text=text,
@@ -159,7 +151,7 @@ def import_roll(
         repo.election(r).require("draft", doing="import a roll")
         if r.eligible:
             raise WrongState.because(election_id, "a roll is imported already")
-        session.add_all(RollRow(election_id=election_id, member_id=m) for m in roll.eligible)
+        repo.add_roll(session, election_id, list(roll.eligible))
         r.eligible, r.record_date = len(roll.eligible), record_date
         repo.log(session, election_id, "roll_imported", now, eligible=len(roll.eligible),
                  not_eligible=roll.not_eligible, record_date=record_date.isoformat())  # fmt: skip
@@ -191,8 +183,7 @@ def issue_credentials(
         repo.election(r).require("draft", doing="issue credentials")
         if not r.eligible:
             raise WrongState.because(election_id, "no roll has been imported")
-        members = list(session.scalars(select(RollRow).where(RollRow.election_id == election_id)
-                                       .order_by(RollRow.member_id)))  # fmt: skip
+        members = repo.roll(session, election_id)
         issue = creds.issue([m.member_id for m in members])
         manifest = manifest_of(r)
         election_hash = manifest.election_hash
@@ -203,8 +194,7 @@ def issue_credentials(
             "credentials",
             {"election": election_hash, "credentials": [c.hex() for c in issue.public]},
         )
-        session.add_all(CredentialRow(election_id=election_id, public_key=c.hex())
-                        for c in issue.public)  # fmt: skip
+        repo.add_credentials(session, election_id, [c.hex() for c in issue.public])
         for m in members:
             m.credential_issued_at = now
         r.credentials_issued, r.frozen_at, r.election_hash = len(issue.public), now, election_hash
@@ -331,37 +321,19 @@ def cast(
         raise BallotRejected.because(problem)
     now = _now(clock)
     credential, ct = ballot.credential.hex(), ballot.ciphertext.a.hex() + ballot.ciphertext.b.hex()
-    try:
-        with _session(database_url) as session:
-            r = repo.row(session, election_id, lock=True)
-            if not repo.election(r).is_accepting(now):
-                raise WrongState.because(election_id, "the election is not accepting ballots")
-            if session.scalars(select(CredentialRow.pk).where(
-                    CredentialRow.election_id == election_id,
-                    CredentialRow.public_key == credential)).first() is None:  # fmt: skip
-                raise BallotRejected.because("the credential is not on this election's list",
-                                             field="credential")  # fmt: skip
-            entry = repo.append(
-                session,
-                election_id,
-                "ballot",
-                {"ballot": ballot.as_json(), "tracker": ballot.tracker},
-            )
-            session.add(
-                BallotRow(
-                    election_id=election_id,
-                    credential=credential,
-                    ciphertext=ct,
-                    tracker=ballot.tracker,
-                    board_seq=entry.seq,
-                )
-            )
-            session.flush()
-            r.ballots_cast += 1
-    except IntegrityError as exc:
-        if "no_replay" in str(exc.orig):
-            raise BallotRejected.because("this ciphertext was cast already (replay)") from None
-        raise AlreadyVoted("this credential has cast its ballot already") from None
+    with _session(database_url) as session:
+        r = repo.row(session, election_id, lock=True)
+        if not repo.election(r).is_accepting(now):
+            raise WrongState.because(election_id, "the election is not accepting ballots")
+        if not repo.has_credential(session, election_id, credential):
+            raise BallotRejected.because("the credential is not on this election's list",
+                                         field="credential")  # fmt: skip
+        entry = repo.append(
+            session, election_id, "ballot", {"ballot": ballot.as_json(), "tracker": ballot.tracker}
+        )
+        repo.add_ballot(session, election_id, credential=credential, ciphertext=ct,
+                        tracker=ballot.tracker, board_seq=entry.seq)  # fmt: skip
+        r.ballots_cast += 1
     return ballot.tracker
 
 
@@ -369,11 +341,7 @@ def find_tracker(database_url: str, election_id: str, tracker: str) -> int | Non
     """The board sequence number of the ballot with this tracker, if it is on the board."""
     with _session(database_url) as session:
         repo.row(session, election_id)
-        return session.scalars(
-            select(BallotRow.board_seq).where(
-                BallotRow.election_id == election_id, BallotRow.tracker == tracker
-            )
-        ).first()
+        return repo.tracker_seq(session, election_id, tracker)
 
 
 def close(database_url: str, election_id: str, *, clock: Clock | None = None) -> int:
@@ -478,3 +446,9 @@ def board_lines(database_url: str, election_id: str) -> list[str]:
     with _session(database_url) as session:
         repo.row(session, election_id)
         return repo.board_lines(session, election_id)
+
+
+def list_elections(database_url: str, election_id: str | None = None) -> list[tuple[str, str]]:
+    """(id, question text) of every election, newest first, or of the one named."""
+    with _session(database_url) as session:
+        return repo.elections(session, election_id)

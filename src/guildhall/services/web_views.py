@@ -15,15 +15,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-
 from guildhall.core.errors import InvalidInput, NotFound
 from guildhall.core.problems import Location, Problem
 from guildhall.costing.compare import Comparison
 from guildhall.costing.data.schema import TABLES, DataSet
 from guildhall.services import ballots, costing
-from guildhall.store.ballot_tables import ElectionRow
-from guildhall.store.db import Store
 
 DEFAULT_AGREEMENTS = ("sag-2005", "amptp-2008-final-offer", "sag-2008-threshold-proposals")
 """The comparison the costing page opens with: the 2005 contract, the offer, the answer."""
@@ -170,34 +166,19 @@ def performer(
 
 # ---------------------------------------------------------------------------- ballots
 
-_stores: dict[str, Store] = {}
-
-
-def _questions(database_url: str, election_id: str | None = None) -> list[tuple[str, str]]:
-    """(id, question text) of every election, newest first, or of one."""
-    store = _stores.get(database_url)
-    if store is None:
-        store = _stores[database_url] = Store(database_url)
-    query = select(ElectionRow.id, ElectionRow.text)
-    if election_id is not None:
-        query = query.where(ElectionRow.id == election_id)
-    with store.session() as session:
-        rows = session.execute(query.order_by(ElectionRow.created_at.desc(), ElectionRow.id))
-        return [(str(i), str(t)) for i, t in rows]
-
 
 def list_elections(database_url: str) -> list[dict[str, Any]]:
     """Every election, newest first, with its state and live turnout (never a result)."""
     return [
         {**ballots.status(database_url, election_id), "text": text}
-        for election_id, text in _questions(database_url)
+        for election_id, text in ballots.list_elections(database_url)
     ]
 
 
 def election_view(database_url: str, election_id: str) -> dict[str, Any]:
     """Status, the checklist of what blocks opening and turnout; the result once tallied."""
     view = ballots.status(database_url, election_id)
-    view["text"] = dict(_questions(database_url, election_id)).get(election_id)
+    view["text"] = dict(ballots.list_elections(database_url, election_id)).get(election_id)
     tallied = view["timestamps"]["tallied_at"] is not None
     view["result"] = ballots.result(database_url, election_id) if tallied else None
     return view

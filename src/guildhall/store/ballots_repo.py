@@ -6,13 +6,22 @@ from datetime import UTC, datetime
 from fractions import Fraction
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from guildhall.ballots.board import Entry, after
 from guildhall.ballots.election import Election
+from guildhall.ballots.errors import AlreadyVoted, BallotRejected
 from guildhall.core.errors import NotFound
 from guildhall.core.thresholds import Threshold
-from guildhall.store.ballot_tables import BoardRow, ElectionRow, LogRow
+from guildhall.store.ballot_tables import (
+    BallotRow,
+    BoardRow,
+    CredentialRow,
+    ElectionRow,
+    LogRow,
+    RollRow,
+)
 
 
 def aware(at: datetime | None) -> datetime | None:
@@ -96,3 +105,72 @@ def log(session: Session, election_id: str, kind: str, at: datetime, **detail: o
 def count(session: Session, table: type[object], election_id: str) -> int:
     column = table.election_id  # type: ignore[attr-defined]
     return int(session.scalar(select(func.count()).where(column == election_id)) or 0)
+
+
+def exists(session: Session, election_id: str) -> bool:
+    return session.get(ElectionRow, election_id) is not None
+
+
+def elections(session: Session, election_id: str | None = None) -> list[tuple[str, str]]:
+    """(id, question text) of every election, newest first, or of the one named."""
+    query = select(ElectionRow.id, ElectionRow.text)
+    if election_id is not None:
+        query = query.where(ElectionRow.id == election_id)
+    rows = session.execute(query.order_by(ElectionRow.created_at.desc(), ElectionRow.id))
+    return [(str(i), str(t)) for i, t in rows]
+
+
+def add_roll(session: Session, election_id: str, member_ids: list[str]) -> None:
+    session.add_all(RollRow(election_id=election_id, member_id=m) for m in member_ids)
+
+
+def roll(session: Session, election_id: str) -> list[RollRow]:
+    """The members on the roll, in member-id order."""
+    query = select(RollRow).where(RollRow.election_id == election_id).order_by(RollRow.member_id)
+    return list(session.scalars(query))
+
+
+def add_credentials(session: Session, election_id: str, public_keys: list[str]) -> None:
+    session.add_all(CredentialRow(election_id=election_id, public_key=k) for k in public_keys)
+
+
+def has_credential(session: Session, election_id: str, public_key: str) -> bool:
+    query = select(CredentialRow.pk).where(
+        CredentialRow.election_id == election_id, CredentialRow.public_key == public_key
+    )
+    return session.scalars(query).first() is not None
+
+
+def add_ballot(
+    session: Session,
+    election_id: str,
+    *,
+    credential: str,
+    ciphertext: str,
+    tracker: str,
+    board_seq: int,
+) -> None:
+    """Store a cast ballot; the database refuses a second ballot on a credential or a replay."""
+    try:
+        session.add(
+            BallotRow(
+                election_id=election_id,
+                credential=credential,
+                ciphertext=ciphertext,
+                tracker=tracker,
+                board_seq=board_seq,
+            )
+        )
+        session.flush()
+    except IntegrityError as exc:
+        if "no_replay" in str(exc.orig):
+            raise BallotRejected.because("this ciphertext was cast already (replay)") from None
+        raise AlreadyVoted("this credential has cast its ballot already") from None
+
+
+def tracker_seq(session: Session, election_id: str, tracker: str) -> int | None:
+    """The board position of the ballot with this tracker, if it is on the board."""
+    query = select(BallotRow.board_seq).where(
+        BallotRow.election_id == election_id, BallotRow.tracker == tracker
+    )
+    return session.scalars(query).first()

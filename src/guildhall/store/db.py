@@ -65,3 +65,17 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+_opened: dict[str, Store] = {}
+
+
+def store_for(url: str) -> Store:
+    """The process's open store for ``url``: opened and migrated on first use, then kept."""
+    store = _opened.get(url)
+    if store is None:
+        store = _opened[url] = Store(url)
+    return store
+
+
+__all__ = ["MIGRATIONS", "Session", "Store", "make_engine", "migrate", "normalise_url", "store_for"]

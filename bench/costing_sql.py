@@ -19,6 +19,9 @@ import duckdb
 from guildhall.costing.params import Terms
 
 TRADITIONAL = "('theatrical', 'network_tv', 'cable_tv')"
+PAID_MARKETS = (
+    "('ad_supported_streaming', 'electronic_sell_through', 'rental', 'subscription_streaming')"
+)
 CONSUMER_PAY = "('rental', 'electronic_sell_through', 'subscription_streaming')"
 SUPPORTED = {
     "new_media_jurisdiction",
@@ -128,7 +131,22 @@ def _st_rate(t: Terms, name: str) -> int:
     return ppm(rate / 100)
 
 
-def _sell_through(i: int, t: Terms) -> str:
+def _unpivot(table: str) -> str:
+    """A table of ``<agreement>__<kind>`` columns to (agreement, production_id, period_start,
+    kind, amount_cents) rows."""
+    return (
+        "SELECT split_part(name, '__', 1), production_id, period_start,"
+        f" split_part(name, '__', 2), amount_cents FROM (UNPIVOT {table}"
+        " ON COLUMNS('__') INTO NAME name VALUE amount_cents)"
+    )
+
+
+def _cents(micro: str) -> str:
+    """Micro-cents to cents, half up (amounts are never negative)."""
+    return f"(({micro}) + 500000) // 1000000"
+
+
+def _sell_through(t: Terms) -> str:
     boundary = (
         f"(CASE WHEN medium = 'theatrical' THEN {t.count('sell_through_tier_downloads_theatrical')}"
         f" ELSE {t.count('sell_through_tier_downloads_television')} END)"
@@ -143,24 +161,28 @@ def _sell_through(i: int, t: Terms) -> str:
         f"(CASE WHEN units = 0 THEN (CASE WHEN {room} > 0 THEN gross ELSE 0 END)"
         f" ELSE (2 * gross * least({room}, units) + units) // (2 * units) END)"
     )
-    return (
-        f"SELECT '{t.id}' AS agreement, production_id, period_start, 'sell_through' AS kind,"
-        f" CASE WHEN {_after(t)} THEN {initial_gross} * {_st_rate(t, 'sell_through_rate')}"
-        f" + (gross - {initial_gross}) * {later} ELSE 0 END AS micro FROM est"
+    micro = (
+        f"CASE WHEN {_after(t)} THEN {initial_gross} * {_st_rate(t, 'sell_through_rate')}"
+        f" + (gross - {initial_gross}) * {later} ELSE 0 END"
     )
+    return _cents(micro)
 
 
 def _streaming_fixed(i: int, t: Terms) -> str:
     period = t.count("fixed_residual_period_weeks") * 7
     periods = t.count("fixed_residual_periods")
     since = f"(days_since_first_exhibition - {_window(t)})"
-    return (
-        f"SELECT '{t.id}' AS agreement, production_id, min(period_start) AS period_start,"
-        f" 'streaming_fixed' AS kind, max(residual_base_cents) * {t.rate('fixed_residual_percent')}"
+    blocks = (
+        f"SELECT production_id, min(period_start) AS period_start,"
+        f" max(residual_base_cents) * {t.rate('fixed_residual_percent')}"
         f" AS micro FROM rows WHERE market = 'ad_supported_streaming'"
         f" AND medium IN ('network_tv', 'cable_tv') AND production_start >= DATE '{t.term_start}'"
         f" AND after_{i} AND {since} >= 0 AND {since} < {periods * period}"
         f" GROUP BY production_id, {since} // {period}"
+    )
+    return (
+        f"SELECT '{t.id}' AS agreement, production_id, period_start, 'streaming_fixed' AS kind,"
+        f" {_cents('sum(micro)::BIGINT')} AS amount_cents FROM ({blocks}) GROUP BY ALL"
     )
 
 
@@ -191,58 +213,57 @@ def cost(con: duckdb.DuckDBPyConnection, data: Any, agreements: Sequence[Terms])
         SELECT *, {flags} FROM base"""
     )
     per_event = {
-        f"a{i}__{kind}": expr
+        f"{t.id}__{kind}": expr
         for i, t in enumerate(agreements)
         for kind, expr in _per_event_columns(i, t).items()
     }
     rows = (
         f"(SELECT e.*, f.medium, f.is_new_series, f.production_start, f.residual_base_cents,"
         f" {', '.join(f'f.covered_{i}, f.after_{i}' for i in range(len(agreements)))}"
-        f" FROM {src['events']} e JOIN facts f USING (production_id))"
+        f" FROM {src['events']} e JOIN facts f USING (production_id)"
+        f" WHERE e.market IN {PAID_MARKETS})"
     )
+    with_clauses = [f"rows AS {rows}"]
     parts = []
     if per_event:
-        sums = ", ".join(f"sum({expr}) AS {name}" for name, expr in per_event.items())
-        unpivot = " UNION ALL ".join(
-            f"SELECT '{agreements[int(name[1:].split('__')[0])].id}', production_id, period_start,"
-            f" '{name.split('__')[1]}', {name} FROM per_event"
-            for name in per_event
+        sums = ", ".join(
+            f'{_cents(f"sum({expr})::BIGINT")} AS "{name}"' for name, expr in per_event.items()
         )
-        parts.append(unpivot)
-    st = [
-        _sell_through(i, t)
-        for i, t in enumerate(agreements)
+        with_clauses.append(
+            f"per_event AS (SELECT production_id, period_start, {sums} FROM rows GROUP BY ALL)"
+        )
+        parts.append(_unpivot("per_event"))
+    st = {
+        f"{t.id}__sell_through": _sell_through(t)
+        for t in agreements
         if t.has("electronic_sell_through_residual")
-    ]
-    parts += st
+    }
+    if st:
+        with_clauses.append(
+            "est0 AS (SELECT production_id, period_start, sum(units)::BIGINT AS units,"
+            " sum(distributors_gross_cents)::BIGINT AS gross, any_value(medium) AS medium,"
+            " min(production_start) AS production_start FROM rows"
+            f" WHERE market = 'electronic_sell_through' AND medium IN {TRADITIONAL} GROUP BY ALL)"
+        )
+        with_clauses.append(
+            "est AS (SELECT *, (sum(units) OVER (PARTITION BY production_id ORDER BY period_start"
+            " ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW))::BIGINT - units AS units_before"
+            " FROM est0)"
+        )
+        tiers = ", ".join(f'{expr} AS "{name}"' for name, expr in st.items())
+        with_clauses.append(f"est_cents AS (SELECT production_id, period_start, {tiers} FROM est)")
+        parts.append(_unpivot("est_cents"))
     parts += [
         _streaming_fixed(i, t)
         for i, t in enumerate(agreements)
         if t.has("ad_supported_streaming_residual")
     ]
-    with_clauses = [f"rows AS {rows}"]
-    if per_event:
-        with_clauses.append(
-            f"per_event AS (SELECT production_id, period_start, {sums} FROM rows GROUP BY ALL)"
-        )
-    if st:
-        with_clauses.append(
-            "est0 AS (SELECT production_id, period_start, sum(units) AS units,"
-            " sum(distributors_gross_cents) AS gross, any_value(medium) AS medium,"
-            " min(production_start) AS production_start FROM rows"
-            f" WHERE market = 'electronic_sell_through' AND medium IN {TRADITIONAL} GROUP BY ALL)"
-        )
-        with_clauses.append(
-            "est AS (SELECT *, sum(units) OVER (PARTITION BY production_id ORDER BY period_start"
-            " ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) - units AS units_before FROM est0)"
-        )
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE amounts AS
         WITH {", ".join(with_clauses)},
-        parts(agreement, production_id, period_start, kind, micro) AS ({" UNION ALL ".join(parts)})
-        SELECT agreement, production_id, period_start, kind,
-               CAST((sum(micro) + 500000) // 1000000 AS BIGINT) AS amount_cents
-        FROM parts GROUP BY ALL HAVING amount_cents > 0"""
+        parts(agreement, production_id, period_start, kind, amount_cents)
+          AS ({" UNION ALL ".join(parts)})
+        SELECT * FROM parts WHERE amount_cents > 0"""
     )
     out: dict[str, Any] = {
         "totals": dict(
@@ -261,33 +282,38 @@ def cost(con: duckdb.DuckDBPyConnection, data: Any, agreements: Sequence[Terms])
             + " FROM facts WHERE medium = 'new_media'"
         ).fetchall(),
     }
-    totals = ", ".join(
-        f"sum(CASE WHEN agreement = '{t.id}' THEN share ELSE 0 END) AS total_{i}"
+    amount_columns = ", ".join(
+        f"sum(CASE WHEN agreement = '{t.id}' THEN amount_cents ELSE 0 END)::BIGINT AS amount_{i}"
         for i, t in enumerate(agreements)
+    )
+    shares = ", ".join(
+        f"sum((2 * amount_{i} * through + total) // (2 * total)"
+        f" - (2 * amount_{i} * (through - units) + total) // (2 * total))::BIGINT AS total_{i}"
+        for i in range(len(agreements))
+    )
+    amounts_or_zero = ", ".join(
+        f"coalesce(p.amount_{i}, 0) AS amount_{i}" for i in range(len(agreements))
     )
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE performers AS
         WITH per_production AS (
-          SELECT agreement, production_id, sum(amount_cents) AS amount FROM amounts GROUP BY ALL),
-        shares AS (
-          SELECT production_id, performer_id, units,
-                 sum(units) OVER (PARTITION BY production_id ORDER BY performer_id
-                                  ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS through,
-                 sum(units) OVER (PARTITION BY production_id) AS total
-          FROM (SELECT production_id, performer_id, sum(units) AS units
+          SELECT production_id, {amount_columns} FROM amounts GROUP BY ALL),
+        credits AS (
+          SELECT production_id, performer_id, units, earnings_cents,
+                 (sum(units) OVER (PARTITION BY production_id ORDER BY performer_id
+                                   ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW))::BIGINT
+                   AS through,
+                 (sum(units) OVER (PARTITION BY production_id))::BIGINT AS total
+          FROM (SELECT production_id, performer_id, sum(units)::BIGINT AS units,
+                       sum(earnings_cents)::BIGINT AS earnings_cents
                 FROM {src["credits"]} GROUP BY ALL)),
-        allocated AS (
-          SELECT agreement, performer_id,
-                 (2 * amount * through + total) // (2 * total)
-                 - (2 * amount * (through - units) + total) // (2 * total) AS share
-          FROM per_production JOIN shares USING (production_id)),
-        wide AS (SELECT performer_id, {totals} FROM allocated GROUP BY 1),
-        earnings AS (SELECT performer_id, sum(earnings_cents) AS earnings_cents
-                     FROM {src["credits"]} GROUP BY 1)
-        SELECT e.performer_id, e.earnings_cents,
-               {", ".join(f"coalesce(total_{i}, 0) AS total_{i}" for i in range(len(agreements)))},
-               ntile(10) OVER (ORDER BY e.earnings_cents, e.performer_id) AS decile
-        FROM earnings e LEFT JOIN wide USING (performer_id)"""
+        totals AS (
+          SELECT performer_id, sum(earnings_cents)::BIGINT AS earnings_cents, {shares}
+          FROM (SELECT c.performer_id, c.earnings_cents, c.units, c.through, c.total,
+                       {amounts_or_zero}
+                FROM credits c LEFT JOIN per_production p USING (production_id))
+          GROUP BY performer_id)
+        SELECT *, ntile(10) OVER (ORDER BY earnings_cents, performer_id) AS decile FROM totals"""
     )
     distribution = []
     for i in range(1, len(agreements)):

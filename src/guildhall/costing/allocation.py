@@ -9,6 +9,8 @@ share is within a cent of the exact proportion. An amount with no credits to sha
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import ibis
 import ibis.expr.types as ir
 
@@ -18,9 +20,11 @@ UNALLOCATED_KINDS = ("streaming_bonus_fund",)
 
 
 def credit_shares(credits: ir.Table) -> ir.Table:
-    """(production_id, performer_id, units, units_through, units_total) per performer."""
+    """(production_id, performer_id, units, earnings_cents, units_through, units_total) per
+    performer and production."""
     per_performer = credits.group_by(["production_id", "performer_id"]).aggregate(
-        units=credits.units.sum().cast("int64")
+        units=credits.units.sum().cast("int64"),
+        earnings_cents=credits.earnings_cents.sum().cast("int64"),
     )
     through = ibis.window(
         group_by="production_id", order_by="performer_id", preceding=None, following=0
@@ -31,17 +35,21 @@ def credit_shares(credits: ir.Table) -> ir.Table:
     )
 
 
+def share_of(amount: ir.IntegerValue, shares: ir.Table) -> ir.IntegerValue:
+    """A performer's exact-cent share of ``amount`` (cents, a production's), for rows of
+    ``shares`` joined with the amount: ``round(A × U_i / U) − round(A × U_(i−1) / U)``."""
+    return (
+        div_half_up(amount * shares.units_through, shares.units_total)
+        - div_half_up(amount * (shares.units_through - shares.units), shares.units_total)
+    ).cast("int64")
+
+
 def allocate(amounts: ir.Table, shares: ir.Table, keys: list[str]) -> ir.Table:
     """Each row of ``amounts`` (``keys`` + production_id + amount_cents) split to performers."""
     to_share = amounts.filter(~amounts.kind.isin(UNALLOCATED_KINDS)) if "kind" in keys else amounts
     joined = to_share.left_join(shares, "production_id")
     total = joined.amount_cents
-    share = ibis.ifelse(
-        joined.units_total.isnull(),
-        total,
-        div_half_up(total * joined.units_through, joined.units_total)
-        - div_half_up(total * (joined.units_through - joined.units), joined.units_total),
-    )
+    share = ibis.ifelse(joined.units_total.isnull(), total, share_of(total, joined))
     allocated = joined.select(
         *keys,
         "production_id",
@@ -58,6 +66,39 @@ def allocate(amounts: ir.Table, shares: ir.Table, keys: list[str]) -> ir.Table:
         amount_cents=fund.amount_cents,
     )
     return ibis.union(allocated, fund, distinct=False)
+
+
+def performer_earnings_and_shares(
+    amounts: ir.Table, credits: ir.Table, agreements: Sequence[str]
+) -> ir.Table:
+    """One row per performer with credits: ``earnings_cents`` and ``total_<i>``, the sum of
+    the performer's shares of each production's total under agreement *i*.
+
+    One pass over the credits for every agreement: the amounts are first summed per
+    production into one column per agreement (a table with a row per production), joined
+    once to each performer's units on the production, and each column is split there.
+    A production's share is figured on its amount summed over periods and kinds, so a
+    performer's total is exact to the cent against the production's total."""
+    kept = amounts.filter(~amounts.kind.isin(UNALLOCATED_KINDS))
+    wide = kept.group_by("production_id").aggregate(
+        **{
+            f"amount_{i}": ibis.ifelse(kept.agreement == agreement, kept.amount_cents, 0)
+            .sum()
+            .cast("int64")
+            for i, agreement in enumerate(agreements)
+        }
+    )
+    shares = credit_shares(credits)
+    joined = shares.left_join(wide, "production_id")
+    split = {
+        f"total_{i}": share_of(joined[f"amount_{i}"].fill_null(0), joined)
+        for i in range(len(agreements))
+    }
+    per_row = joined.select("performer_id", "earnings_cents", **split)
+    return per_row.group_by("performer_id").aggregate(
+        earnings_cents=per_row.earnings_cents.sum().cast("int64"),
+        **{name: per_row[name].sum().cast("int64") for name in split},
+    )
 
 
 def obligations(amounts: ir.Table, credits: ir.Table) -> ir.Table:

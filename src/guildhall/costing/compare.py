@@ -18,7 +18,7 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
-from guildhall.costing.allocation import UNALLOCATED_KINDS, allocate, credit_shares
+from guildhall.costing.allocation import allocate, credit_shares, performer_earnings_and_shares
 from guildhall.costing.engine import Tables, materialize, production_amounts
 from guildhall.costing.jurisdiction import READINGS, is_covered, production_facts
 from guildhall.costing.params import Terms
@@ -119,31 +119,11 @@ def coverage(tables: Tables, agreements: Sequence[Terms]) -> list[dict[str, Any]
 
 
 def performer_totals(tables: Tables, amounts: ir.Table, agreements: Sequence[Terms]) -> ir.Table:
-    """One row per performer with credits: earnings and one total column per agreement."""
-    kept = amounts.filter(~amounts.kind.isin(UNALLOCATED_KINDS))
-    per_production = kept.group_by(["agreement", "production_id"]).aggregate(
-        amount_cents=kept.amount_cents.sum()
-    )
-    allocated = allocate(per_production, credit_shares(tables.credits), ["agreement"])
-    allocated = allocated.filter(allocated.performer_id.notnull())
-    wide = allocated.group_by("performer_id").aggregate(
-        **{
-            f"total_{i}": ibis.ifelse(allocated.agreement == t.id, allocated.amount_cents, 0)
-            .sum()
-            .cast("int64")
-            for i, t in enumerate(agreements)
-        }
-    )
-    credits = tables.credits
-    earnings = credits.group_by("performer_id").aggregate(
-        earnings_cents=credits.earnings_cents.sum().cast("int64")
-    )
-    joined = earnings.left_join(wide, "performer_id").drop("performer_id_right")
-    joined = joined.mutate(
-        **{f"total_{i}": joined[f"total_{i}"].fill_null(0) for i in range(len(agreements))}
-    )
-    order = ibis.window(order_by=[joined.earnings_cents, joined.performer_id])
-    return joined.mutate(decile=(ibis.ntile(10).over(order) + 1).cast("int64"))
+    """One row per performer with credits: earnings, one total column per agreement, and
+    the decile of members' earnings."""
+    totals = performer_earnings_and_shares(amounts, tables.credits, [t.id for t in agreements])
+    order = ibis.window(order_by=[totals.earnings_cents, totals.performer_id])
+    return totals.mutate(decile=(ibis.ntile(10).over(order) + 1).cast("int64"))
 
 
 def _band(change: ir.IntegerValue, base: ir.IntegerValue) -> ir.StringValue:

@@ -6,8 +6,14 @@ One code path for every Ibis backend. Stages, each an Ibis expression:
 2. ``costing_rows``: events joined with their production's facts;
 3. ``production_amounts``: every formula of every agreement, per-event formulas in one
    wide projection and one grouping, then sell-through tiers, fixed streaming residuals
-   and the streaming bonus; summed per (agreement, production, period, kind) in
-   micro-cents and rounded once to cents.
+   and the streaming bonus. Each part is already one row per (agreement, production,
+   period, kind), in micro-cents, and is rounded once to cents where it is formed; the
+   parts are then stacked, with no grouping over the union.
+
+Sums are cast back to 64-bit integers where they are formed (DuckDB widens a sum of
+BIGINT to HUGEINT, whose arithmetic is several times slower); the bounds in
+``docs/data.md`` keep every product below 2**62, and a sum that did not fit would fail
+the cast rather than wrap.
 
 Allocation to performers is in ``allocation``.
 """
@@ -25,12 +31,17 @@ from ibis.backends import BaseBackend
 
 from guildhall.costing.arith import to_cents
 from guildhall.costing.data.schema import DataSet
+from guildhall.costing.formulas import MARKETS_OF_KIND
 from guildhall.costing.formulas.per_event import PER_EVENT
 from guildhall.costing.formulas.sell_through import downloads_by_period, sell_through
 from guildhall.costing.formulas.streaming_bonus import streaming_bonus
 from guildhall.costing.formulas.streaming_fixed import streaming_fixed
 from guildhall.costing.jurisdiction import is_covered, production_facts
 from guildhall.costing.params import Terms
+
+PAID_MARKETS = tuple(sorted({m for markets in MARKETS_OF_KIND.values() for m in markets}))
+"""The markets some formula pays on; events in other markets (pay TV, free-TV reruns) owe
+nothing under any formula here and are not read."""
 
 _PRODUCTION_COLUMNS = (
     "production_id",
@@ -82,15 +93,29 @@ def _per_event(rows: ir.Table, agreements: Sequence[Terms]) -> ir.Table:
     if not columns:
         return _empty(rows)
     summed = rows.group_by(["production_id", "period_start"]).aggregate(
-        **{name: value.sum() for name, value in columns.items()}
+        **{name: value.sum().cast("int64") for name, value in columns.items()}
     )
-    long = summed.pivot_longer(
-        s.cols(*columns),
+    return _long(summed, {name: summed[name] for name in columns})
+
+
+def _long(table: ir.Table, micro: dict[str, ir.IntegerValue]) -> ir.Table:
+    """Columns ``<agreement>__<kind>`` of micro-cents, one row per production and period,
+    rounded to cents and stacked into (agreement, production_id, period_start, kind,
+    amount_cents). One wide projection for every agreement, then one unpivot: the
+    formulas are evaluated once per row, and a filter on the amounts is not copied into
+    each agreement's formula."""
+    wide = table.select(
+        "production_id",
+        "period_start",
+        **{name: to_cents(value.cast("int64")) for name, value in micro.items()},
+    )
+    long = wide.pivot_longer(
+        s.cols(*micro),
         names_to=["agreement", "kind"],
         names_pattern="(.+)__(.+)",
-        values_to="micro",
+        values_to="amount_cents",
     )
-    return long.select("agreement", "production_id", "period_start", "kind", "micro")
+    return long.select("agreement", "production_id", "period_start", "kind", "amount_cents")
 
 
 def _empty(rows: ir.Table) -> ir.Table:
@@ -99,17 +124,18 @@ def _empty(rows: ir.Table) -> ir.Table:
         production_id=rows.production_id,
         period_start=rows.period_start,
         kind=ibis.literal("", "string"),
-        micro=ibis.literal(0, "int64"),
+        amount_cents=ibis.literal(0, "int64"),
     ).limit(0)
 
 
 def _labelled(table: ir.Table, agreement: str, kind: str, micro: ir.IntegerValue) -> ir.Table:
+    """One part of the amounts: ``table`` has one row per production and period."""
     return table.select(
         agreement=ibis.literal(agreement, "string"),
         production_id=table.production_id,
         period_start=table.period_start,
         kind=ibis.literal(kind, "string"),
-        micro=micro.cast("int64"),
+        amount_cents=to_cents(micro.cast("int64")),
     )
 
 
@@ -117,11 +143,12 @@ def _grouped_parts(rows: ir.Table, agreements: Sequence[Terms]) -> list[ir.Table
     parts: list[ir.Table] = []
     if any(t.has("electronic_sell_through_residual") for t in agreements):
         periods = downloads_by_period(rows)
-        parts += [
-            _labelled(periods, t.id, "sell_through", sell_through(periods, t))
+        tiers = {
+            f"{t.id}__sell_through": sell_through(periods, t)
             for t in agreements
             if t.has("electronic_sell_through_residual")
-        ]
+        }
+        parts.append(_long(periods, tiers))
     for i, t in enumerate(agreements):
         if t.has("ad_supported_streaming_residual"):
             fixed = streaming_fixed(rows, t)
@@ -136,18 +163,9 @@ def _grouped_parts(rows: ir.Table, agreements: Sequence[Terms]) -> list[ir.Table
 def production_amounts(tables: Tables, agreements: Sequence[Terms]) -> ir.Table:
     """(agreement, production_id, period_start, kind, amount_cents), amounts above zero."""
     rows = costing_rows(tables, agreements)
+    rows = rows.filter(rows.market.isin(PAID_MARKETS))
     parts = [_per_event(rows, agreements), *_grouped_parts(rows, agreements)]
-    union = ibis.union(*parts, distinct=False) if len(parts) > 1 else parts[0]
-    summed = union.group_by(["agreement", "production_id", "period_start", "kind"]).aggregate(
-        micro=union.micro.sum()
-    )
-    amounts = summed.select(
-        "agreement",
-        "production_id",
-        "period_start",
-        "kind",
-        amount_cents=to_cents(summed.micro.cast("int64")),
-    )
+    amounts = ibis.union(*parts, distinct=False) if len(parts) > 1 else parts[0]
     return amounts.filter(amounts.amount_cents > 0)
 
 

@@ -22,8 +22,8 @@ def downloads_by_period(rows: ir.Table) -> ir.Table:
     """Sell-through per production and period, with the downloads of earlier periods."""
     est = rows.filter((rows.market == "electronic_sell_through") & rows.medium.isin(TRADITIONAL))
     per_period = est.group_by(["production_id", "period_start"]).aggregate(
-        units=est.units.sum(),
-        distributors_gross_cents=est.distributors_gross_cents.sum(),
+        units=est.units.sum().cast("int64"),
+        distributors_gross_cents=est.distributors_gross_cents.sum().cast("int64"),
         medium=est.medium.first(),
         production_start=est.production_start.min(),
     )

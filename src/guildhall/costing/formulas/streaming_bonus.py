@@ -36,7 +36,7 @@ def streaming_bonus(rows: ir.Table, terms: Terms, covered: ir.BooleanValue) -> i
     )
     per_program = early.group_by("production_id").aggregate(
         period_start=early.period_start.min(),
-        views=early.views.sum(),
+        views=early.views.sum().cast("int64"),
         subscribers=early.subscribers.max(),
         residual_base_cents=early.residual_base_cents.max(),
     )

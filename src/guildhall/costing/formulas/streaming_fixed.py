@@ -21,7 +21,8 @@ from guildhall.costing.params import Terms
 
 def streaming_fixed(rows: ir.Table, terms: Terms) -> ir.Table:
     """The fixed part of ``ad_supported_streaming_residual``: (production_id,
-    period_start, micro) for each fixed period earned."""
+    period_start, micro), the fixed periods earned summed per revenue period (two can
+    begin in the same quarter)."""
     window = free_window_days(rows, terms)
     period_days = fixed_period_days(terms)
     periods = terms.count("fixed_residual_periods")
@@ -40,8 +41,8 @@ def streaming_fixed(rows: ir.Table, terms: Terms) -> ir.Table:
         period_start=blocks.period_start.min(),
         residual_base_cents=blocks.residual_base_cents.max(),
     )
-    return earned.select(
-        "production_id",
-        "period_start",
-        micro=earned.residual_base_cents * terms.rate("fixed_residual_percent"),
+    paid = earned.mutate(micro=earned.residual_base_cents * terms.rate("fixed_residual_percent"))
+    per_period = paid.group_by(["production_id", "period_start"]).aggregate(
+        micro=paid.micro.sum().cast("int64")
     )
+    return per_period.select("production_id", "period_start", "micro")

@@ -1,0 +1,113 @@
+"""Counting a vote: the homomorphic tally, certification onto the case, the result, the board."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from guildhall.ballots.ballot import Ballot
+from guildhall.ballots.crypto.elgamal import total
+from guildhall.ballots.crypto.trustees import TrusteeKey, decryption_share
+from guildhall.ballots.errors import WrongState
+from guildhall.ballots.tally import Outcome, decrypt
+from guildhall.core.clock import Clock
+from guildhall.services import cases
+from guildhall.services.ballots._common import (
+    _case_event,
+    _now,
+    _problem,
+    _session,
+    manifest_of,
+)
+from guildhall.store import ballots_repo as repo
+from guildhall.store.ballot_tables import ElectionRow
+
+
+def tally(
+    database_url: str, election_id: str, keys: Sequence[TrusteeKey], *, clock: Clock | None = None
+) -> Outcome:
+    """Sum the ballots, decrypt with at least k trustees' keys, publish the result."""
+    now = _now(clock)
+    with _session(database_url) as session:
+        r = repo.row(session, election_id, lock=True)
+        repo.election(r).require("closed", doing="tally")
+        manifest = manifest_of(r)
+        h = r.election_hash or ""
+        wrong = [k.index for k in keys if k.election_id != election_id]
+        if wrong:
+            raise _problem(f"keys of trustees {wrong} belong to another election", "keys")
+        if len({k.index for k in keys}) < manifest.trustees.k:
+            raise _problem(f"{manifest.trustees.k} trustees' keys are needed", "keys")
+        ballots = [Ballot.from_json(json.loads(line)["body"]["ballot"],
+                                    choices=len(manifest.values))
+                   for line in repo.entries_of(session, election_id, "ballot")]  # fmt: skip
+        encrypted = total(b.ciphertext for b in ballots)
+        shares = [decryption_share(k, context=bytes.fromhex(h), a=encrypted.a) for k in keys]
+        try:
+            outcome = decrypt(manifest, h, encrypted, shares, len(ballots))
+        except ValueError as exc:
+            raise _problem(str(exc), "keys") from exc
+        repo.append(session, election_id, "tally", {"election": h, "ballots": len(ballots),
+                    "ciphertext": encrypted.as_json()})  # fmt: skip
+        for share in shares:
+            repo.append(session, election_id, "decryption", {"election": h, **share.as_json()})
+        repo.append(session, election_id, "result", outcome.as_body(h))
+        r.result, r.tallied_at = _result_json(r, outcome), now
+        repo.log(session, election_id, "tallied", now, trustees=[k.index for k in keys])
+    return outcome
+
+
+def _result_json(r: ElectionRow, outcome: Outcome) -> dict[str, Any]:
+    return {
+        "election": r.id,
+        "question": r.question,
+        **outcome.counts,
+        "blank": outcome.blank,
+        "votes": outcome.votes,
+        "cast": outcome.cast,
+        "eligible": outcome.eligible,
+        "threshold": {"ratio": r.threshold, "comparison": r.comparison},
+        "passed": outcome.passed,
+    }
+
+
+def certify(database_url: str, election_id: str, *, clock: Clock | None = None) -> dict[str, Any]:
+    """Certify the tallied result and record it on the case as ``vote_closed``."""
+    now = _now(clock)
+    with _session(database_url) as session:
+        r = repo.row(session, election_id)
+        e = repo.election(r)
+        e.require("tallied", doing="certify")
+        result = dict(r.result or {})
+    if e.case_id is not None:
+        cases.add_event(database_url, e.case_id, _case_event(e, "vote_closed", now, {
+            "yes": result["yes"], "no": result["no"], "blank": result["blank"],
+            "eligible": result["eligible"], "passed": result["passed"]},
+            f"Vote {e.id} ({e.question}): {result['yes']} yes, {result['no']} no, "
+            f"{result['blank']} blank of {result['eligible']} eligible; "
+            f"{'passed' if result['passed'] else 'failed'}."), clock=clock)  # fmt: skip
+    with _session(database_url) as session:
+        r = repo.row(session, election_id, lock=True)
+        repo.election(r).require("tallied", doing="certify")
+        result_hash = json.loads(repo.entries_of(session, election_id, "result")[-1])["hash"]
+        repo.append(session, election_id, "certified", {"election": r.election_hash,
+                    "certified_at": now.isoformat(), "result": result_hash})  # fmt: skip
+        r.certified_at = now
+        repo.log(session, election_id, "certified", now)
+    return result
+
+
+def result(database_url: str, election_id: str) -> dict[str, Any]:
+    with _session(database_url) as session:
+        r = repo.row(session, election_id)
+        if r.result is None:
+            raise WrongState.because(election_id, "there is no result before the tally",
+                                     "turnout is shown by `ballots show`")  # fmt: skip
+        return {**r.result, "certified": r.certified_at is not None}
+
+
+def board_lines(database_url: str, election_id: str) -> list[str]:
+    with _session(database_url) as session:
+        repo.row(session, election_id)
+        return repo.board_lines(session, election_id)

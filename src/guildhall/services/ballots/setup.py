@@ -1,0 +1,165 @@
+"""Setting up a vote: the draft election and its trustees' keys, the roll, the credentials.
+
+Trustee key files and the credential mailing file are written only to the paths the caller
+names, never to the database or a log.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from collections.abc import Sequence
+from datetime import date, datetime
+from pathlib import Path
+
+from guildhall.ballots import credentials as creds
+from guildhall.ballots.crypto import group
+from guildhall.ballots.crypto.trustees import TrusteeKey, ceremony
+from guildhall.ballots.errors import CryptoError, WrongState
+from guildhall.ballots.manifest import QUESTIONS
+from guildhall.ballots.roll import read_roll
+from guildhall.core.clock import Clock
+from guildhall.core.errors import Conflict, InvalidInput
+from guildhall.core.problems import Location, Problem
+from guildhall.services import cases
+from guildhall.services.ballots._common import (
+    _now,
+    _problem,
+    _rules_for,
+    _session,
+    manifest_of,
+)
+from guildhall.store import ballots_repo as repo
+from guildhall.store.ballot_tables import ElectionRow
+
+
+def create(
+    database_url: str,
+    *,
+    election_id: str,
+    question: str,
+    text: str,
+    opens_at: datetime,
+    closes_at: datetime,
+    trustees: int,
+    quorum: int,
+    key_dir: Path,
+    case_id: str | None = None,
+    allow_blank: bool = False,
+    clock: Clock | None = None,
+) -> list[Path]:
+    """A draft election; runs the trustee ceremony and writes one key file per trustee."""
+    if question not in QUESTIONS:
+        raise _problem(f"question must be one of {', '.join(QUESTIONS)}", "question")
+    if not 1 <= quorum <= trustees:
+        raise _problem(f"a quorum of {quorum} of {trustees} trustees is impossible", "quorum")
+    if case_id is not None:
+        cases.get_case(database_url, case_id)
+    threshold, max_days = _rules_for(database_url, case_id, question)
+    public, keys = ceremony(election_id, n=trustees, k=quorum)
+    now = _now(clock)
+    with _session(database_url) as session:
+        if repo.exists(session, election_id):
+            raise Conflict(f"election {election_id!r} exists already")
+        session.add(ElectionRow(
+            id=election_id, case_id=case_id, question=question, text=text,
+            options=["yes", "no"], allow_blank=allow_blank,
+            threshold=f"{threshold.ratio.numerator}/{threshold.ratio.denominator}",
+            comparison=threshold.comparison, max_window_days=max_days, opens_at=opens_at,
+            closes_at=closes_at, trustees_n=trustees, trustees_k=quorum,
+            trustees=public.as_json(), public_key=public.public_key().hex(), eligible=0,
+            credentials_issued=0, ballots_cast=0, created_at=now,
+        ))  # fmt: skip
+        repo.log(session, election_id, "created", now, trustees=trustees, quorum=quorum)
+    return [_write_key(key_dir, key) for key in keys]
+
+
+def _write_key(key_dir: Path, key: TrusteeKey) -> Path:
+    key_dir.mkdir(parents=True, exist_ok=True)
+    path = key_dir / f"{key.election_id}-trustee-{key.index}.json"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as f:
+        json.dump({"election": key.election_id, "trustee": key.index,
+                   "secret": group.scalar_hex(key.secret)}, f)  # fmt: skip
+    return path
+
+
+def read_key(path: Path) -> TrusteeKey:
+    try:
+        data = json.loads(path.read_text())
+        return TrusteeKey(str(data["election"]), int(data["trustee"]),
+                          group.scalar_from_hex(data["secret"], "secret"))  # fmt: skip
+    except (OSError, ValueError, KeyError, CryptoError) as exc:
+        raise InvalidInput(
+            [Problem(Location(file=str(path)), f"not a trustee key: {exc}")]
+        ) from exc
+
+
+def import_roll(
+    database_url: str,
+    election_id: str,
+    path: Path,
+    *,
+    record_date: date,
+    clock: Clock | None = None,
+) -> tuple[int, int]:
+    """Import the members eligible on ``record_date``; returns (eligible, not eligible)."""
+    roll, problems = read_roll(path.read_text(encoding="utf-8"), record_date=record_date,
+                               file=str(path))  # fmt: skip
+    if problems:
+        raise InvalidInput(problems)
+    now = _now(clock)
+    with _session(database_url) as session:
+        r = repo.row(session, election_id, lock=True)
+        repo.election(r).require("draft", doing="import a roll")
+        if r.eligible:
+            raise WrongState.because(election_id, "a roll is imported already")
+        repo.add_roll(session, election_id, list(roll.eligible))
+        r.eligible, r.record_date = len(roll.eligible), record_date
+        repo.log(session, election_id, "roll_imported", now, eligible=len(roll.eligible),
+                 not_eligible=roll.not_eligible, record_date=record_date.isoformat())  # fmt: skip
+    return len(roll.eligible), roll.not_eligible
+
+
+def issue_credentials(
+    database_url: str, election_id: str, mailing: Path, *, clock: Clock | None = None
+) -> int:
+    """Freeze the roll, issue one credential per member, publish manifest and credentials.
+
+    The mailing file (member id, private credential) is for delivery only; destroy it
+    after the credentials are delivered.
+    """
+    now = _now(clock)
+    with _session(database_url) as session:
+        r = repo.row(session, election_id, lock=True)
+        repo.election(r).require("draft", doing="issue credentials")
+        if not r.eligible:
+            raise WrongState.because(election_id, "no roll has been imported")
+        members = repo.roll(session, election_id)
+        issue = creds.issue([m.member_id for m in members])
+        manifest = manifest_of(r)
+        election_hash = manifest.election_hash
+        repo.append(session, election_id, "election", manifest.as_json())
+        repo.append(
+            session,
+            election_id,
+            "credentials",
+            {"election": election_hash, "credentials": [c.hex() for c in issue.public]},
+        )
+        repo.add_credentials(session, election_id, [c.hex() for c in issue.public])
+        for m in members:
+            m.credential_issued_at = now
+        r.credentials_issued, r.frozen_at, r.election_hash = len(issue.public), now, election_hash
+        repo.log(session, election_id, "credentials_issued", now, count=len(issue.public))
+        _write_mailing(mailing, issue.mailings)
+    return len(issue.public)
+
+
+def _write_mailing(path: Path, mailings: Sequence[creds.Mailing]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["member_id", "credential"])
+        writer.writerows((m.member_id, m.credential) for m in mailings)

@@ -57,7 +57,9 @@ def _child(variant: str, data: Path, events: int) -> None:
         import duckdb
         from costing_sql import cost
 
-        found = cost(duckdb.connect(), data_set, agreements)
+        from guildhall.costing.backends import duckdb_settings
+
+        found = cost(duckdb.connect(config=duckdb_settings()), data_set, agreements)
         totals = {k: int(v) for k, v in found["totals"].items()}
     else:
         import costing_openfisca as of

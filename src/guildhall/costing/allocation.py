@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import ibis
 import ibis.expr.types as ir
 
-from guildhall.costing.arith import div_half_up
+from guildhall.costing.arith import div_half_up, int64
 
 UNALLOCATED_KINDS = ("streaming_bonus_fund",)
 
@@ -23,15 +23,15 @@ def credit_shares(credits: ir.Table) -> ir.Table:
     """(production_id, performer_id, units, earnings_cents, units_through, units_total) per
     performer and production."""
     per_performer = credits.group_by(["production_id", "performer_id"]).aggregate(
-        units=credits.units.sum().cast("int64"),
-        earnings_cents=credits.earnings_cents.sum().cast("int64"),
+        units=int64(credits.units.sum()),
+        earnings_cents=int64(credits.earnings_cents.sum()),
     )
     through = ibis.window(
         group_by="production_id", order_by="performer_id", preceding=None, following=0
     )
     return per_performer.mutate(
-        units_through=per_performer.units.sum().over(through).cast("int64"),
-        units_total=per_performer.units.sum().over(group_by="production_id").cast("int64"),
+        units_through=int64(per_performer.units.sum().over(through)),
+        units_total=int64(per_performer.units.sum().over(group_by="production_id")),
     )
 
 
@@ -82,9 +82,9 @@ def performer_earnings_and_shares(
     kept = amounts.filter(~amounts.kind.isin(UNALLOCATED_KINDS))
     wide = kept.group_by("production_id").aggregate(
         **{
-            f"amount_{i}": ibis.ifelse(kept.agreement == agreement, kept.amount_cents, 0)
-            .sum()
-            .cast("int64")
+            f"amount_{i}": int64(
+                ibis.ifelse(kept.agreement == agreement, kept.amount_cents, 0).sum()
+            )
             for i, agreement in enumerate(agreements)
         }
     )
@@ -96,8 +96,8 @@ def performer_earnings_and_shares(
     }
     per_row = joined.select("performer_id", "earnings_cents", **split)
     return per_row.group_by("performer_id").aggregate(
-        earnings_cents=per_row.earnings_cents.sum().cast("int64"),
-        **{name: per_row[name].sum().cast("int64") for name in split},
+        earnings_cents=int64(per_row.earnings_cents.sum()),
+        **{name: int64(per_row[name].sum()) for name in split},
     )
 
 

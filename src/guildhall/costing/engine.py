@@ -22,14 +22,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import ibis
 import ibis.expr.types as ir
 import ibis.selectors as s
 from ibis.backends import BaseBackend
 
-from guildhall.costing.arith import to_cents
+from guildhall.costing.arith import int64, to_cents
 from guildhall.costing.data.schema import DataSet
 from guildhall.costing.formulas import MARKETS_OF_KIND
 from guildhall.costing.formulas.per_event import PER_EVENT
@@ -93,7 +93,7 @@ def _per_event(rows: ir.Table, agreements: Sequence[Terms]) -> ir.Table:
     if not columns:
         return _empty(rows)
     summed = rows.group_by(["production_id", "period_start"]).aggregate(
-        **{name: value.sum().cast("int64") for name, value in columns.items()}
+        **{name: int64(value.sum()) for name, value in columns.items()}
     )
     return _long(summed, {name: summed[name] for name in columns})
 
@@ -162,8 +162,8 @@ def _grouped_parts(rows: ir.Table, agreements: Sequence[Terms]) -> list[ir.Table
 
 def production_amounts(tables: Tables, agreements: Sequence[Terms]) -> ir.Table:
     """(agreement, production_id, period_start, kind, amount_cents), amounts above zero."""
-    rows = costing_rows(tables, agreements)
-    rows = rows.filter(rows.market.isin(PAID_MARKETS))
+    paid = replace(tables, events=tables.events.filter(tables.events.market.isin(PAID_MARKETS)))
+    rows = costing_rows(paid, agreements)
     parts = [_per_event(rows, agreements), *_grouped_parts(rows, agreements)]
     amounts = ibis.union(*parts, distinct=False) if len(parts) > 1 else parts[0]
     return amounts.filter(amounts.amount_cents > 0)

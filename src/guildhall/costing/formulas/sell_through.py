@@ -13,7 +13,7 @@ from decimal import Decimal
 import ibis
 import ibis.expr.types as ir
 
-from guildhall.costing.arith import div_half_up, ppm
+from guildhall.costing.arith import div_half_up, int64, ppm
 from guildhall.costing.formulas.per_event import TRADITIONAL, after_cutoff
 from guildhall.costing.params import Terms
 
@@ -22,8 +22,8 @@ def downloads_by_period(rows: ir.Table) -> ir.Table:
     """Sell-through per production and period, with the downloads of earlier periods."""
     est = rows.filter((rows.market == "electronic_sell_through") & rows.medium.isin(TRADITIONAL))
     per_period = est.group_by(["production_id", "period_start"]).aggregate(
-        units=est.units.sum().cast("int64"),
-        distributors_gross_cents=est.distributors_gross_cents.sum().cast("int64"),
+        units=int64(est.units.sum()),
+        distributors_gross_cents=int64(est.distributors_gross_cents.sum()),
         medium=est.medium.first(),
         production_start=est.production_start.min(),
     )
@@ -31,7 +31,7 @@ def downloads_by_period(rows: ir.Table) -> ir.Table:
         group_by="production_id", order_by="period_start", preceding=None, following=0
     )
     return per_period.mutate(
-        units_before=(per_period.units.sum().over(earlier) - per_period.units).cast("int64")
+        units_before=int64(per_period.units.sum().over(earlier)) - per_period.units
     )
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ibis.expr.types as ir
 
-from guildhall.costing.arith import MICRO, to_cents
+from guildhall.costing.arith import MICRO, int64, to_cents
 from guildhall.costing.params import Terms
 
 BONUS_WINDOW_DAYS = 90
@@ -36,7 +36,7 @@ def streaming_bonus(rows: ir.Table, terms: Terms, covered: ir.BooleanValue) -> i
     )
     per_program = early.group_by("production_id").aggregate(
         period_start=early.period_start.min(),
-        views=early.views.sum().cast("int64"),
+        views=int64(early.views.sum()),
         subscribers=early.subscribers.max(),
         residual_base_cents=early.residual_base_cents.max(),
     )

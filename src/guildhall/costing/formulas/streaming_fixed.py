@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ibis.expr.types as ir
 
+from guildhall.costing.arith import int64
 from guildhall.costing.formulas.per_event import (
     after_cutoff,
     fixed_period_days,
@@ -43,6 +44,6 @@ def streaming_fixed(rows: ir.Table, terms: Terms) -> ir.Table:
     )
     paid = earned.mutate(micro=earned.residual_base_cents * terms.rate("fixed_residual_percent"))
     per_period = paid.group_by(["production_id", "period_start"]).aggregate(
-        micro=paid.micro.sum().cast("int64")
+        micro=int64(paid.micro.sum())
     )
     return per_period.select("production_id", "period_start", "micro")

@@ -25,32 +25,32 @@ _manifests: dict[tuple[str, str], tuple[Manifest, str]] = {}
 
 
 @contextmanager
-def _session(database_url: str) -> Iterator[Session]:
+def transaction(database_url: str) -> Iterator[Session]:
     """A transaction on the store for ``database_url``, opened and migrated once per process."""
     with store_for(database_url).session() as session:
         yield session
 
 
-def _now(clock: Clock | None) -> datetime:
+def current_time(clock: Clock | None) -> datetime:
     return (clock or SystemClock()).now()
 
 
-def _problem(what: str, field: str | None = None, hint: str | None = None) -> InvalidInput:
+def input_problem(what: str, field: str | None = None, hint: str | None = None) -> InvalidInput:
     return InvalidInput([Problem(Location(file="election", field=field), what, hint)])
 
 
-def _rules_for(database_url: str, case_id: str | None, question: str) -> tuple[Threshold, int]:
+def vote_rules(database_url: str, case_id: str | None, question: str) -> tuple[Threshold, int]:
     """The threshold and longest window: from the case's rules, or the ratification default."""
     if case_id is None:
         if question == "strike_authorization":
-            raise _problem("a strike authorization must be tied to a case", "case")
+            raise input_problem("a strike authorization must be tied to a case", "case")
         return RATIFICATION, MAX_WINDOW_DAYS
     votes = cases.rules_summary(database_url, case_id)["votes"]
     setting = votes.get(question)
     if setting is None:
         if question == "ratification":
             return RATIFICATION, MAX_WINDOW_DAYS
-        raise _problem(f"the case's rules set no {question} vote", "question")
+        raise input_problem(f"the case's rules set no {question} vote", "question")
     days = setting.get("max_window_days") or MAX_WINDOW_DAYS
     return Threshold(Fraction(setting["threshold"]), setting["comparison"]), int(days)
 
@@ -66,7 +66,7 @@ def manifest_of(r: ElectionRow) -> Manifest:
     )  # fmt: skip
 
 
-def _case_event(e: Election, kind: str, now: datetime, extra: dict[str, Any],
+def case_event(e: Election, kind: str, now: datetime, extra: dict[str, Any],
                 quote: str) -> dict[str, Any]:  # fmt: skip
     return {
         "date": now.date(),
@@ -86,7 +86,7 @@ def election_manifest(database_url: str, election_id: str) -> tuple[Manifest, st
     cached = _manifests.get((database_url, election_id))
     if cached is not None:
         return cached
-    with _session(database_url) as session:
+    with transaction(database_url) as session:
         lines = repo.entries_of(session, election_id, "election")
     if not lines:
         raise WrongState.because(election_id, "the election is not published yet")

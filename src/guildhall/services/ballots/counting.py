@@ -14,11 +14,11 @@ from guildhall.ballots.tally import Outcome, decrypt
 from guildhall.core.clock import Clock
 from guildhall.services import cases
 from guildhall.services.ballots._common import (
-    _case_event,
-    _now,
-    _problem,
-    _session,
+    case_event,
+    current_time,
+    input_problem,
     manifest_of,
+    transaction,
 )
 from guildhall.store import ballots_repo as repo
 from guildhall.store.ballot_tables import ElectionRow
@@ -28,17 +28,17 @@ def tally(
     database_url: str, election_id: str, keys: Sequence[TrusteeKey], *, clock: Clock | None = None
 ) -> Outcome:
     """Sum the ballots, decrypt with at least k trustees' keys, publish the result."""
-    now = _now(clock)
-    with _session(database_url) as session:
+    now = current_time(clock)
+    with transaction(database_url) as session:
         r = repo.row(session, election_id, lock=True)
         repo.election(r).require("closed", doing="tally")
         manifest = manifest_of(r)
         h = r.election_hash or ""
         wrong = [k.index for k in keys if k.election_id != election_id]
         if wrong:
-            raise _problem(f"keys of trustees {wrong} belong to another election", "keys")
+            raise input_problem(f"keys of trustees {wrong} belong to another election", "keys")
         if len({k.index for k in keys}) < manifest.trustees.k:
-            raise _problem(f"{manifest.trustees.k} trustees' keys are needed", "keys")
+            raise input_problem(f"{manifest.trustees.k} trustees' keys are needed", "keys")
         ballots = [Ballot.from_json(json.loads(line)["body"]["ballot"],
                                     choices=len(manifest.values))
                    for line in repo.entries_of(session, election_id, "ballot")]  # fmt: skip
@@ -47,7 +47,7 @@ def tally(
         try:
             outcome = decrypt(manifest, h, encrypted, shares, len(ballots))
         except ValueError as exc:
-            raise _problem(str(exc), "keys") from exc
+            raise input_problem(str(exc), "keys") from exc
         repo.append(session, election_id, "tally", {"election": h, "ballots": len(ballots),
                     "ciphertext": encrypted.as_json()})  # fmt: skip
         for share in shares:
@@ -74,20 +74,20 @@ def _result_json(r: ElectionRow, outcome: Outcome) -> dict[str, Any]:
 
 def certify(database_url: str, election_id: str, *, clock: Clock | None = None) -> dict[str, Any]:
     """Certify the tallied result and record it on the case as ``vote_closed``."""
-    now = _now(clock)
-    with _session(database_url) as session:
+    now = current_time(clock)
+    with transaction(database_url) as session:
         r = repo.row(session, election_id)
         e = repo.election(r)
         e.require("tallied", doing="certify")
         result = dict(r.result or {})
     if e.case_id is not None:
-        cases.add_event(database_url, e.case_id, _case_event(e, "vote_closed", now, {
+        cases.add_event(database_url, e.case_id, case_event(e, "vote_closed", now, {
             "yes": result["yes"], "no": result["no"], "blank": result["blank"],
             "eligible": result["eligible"], "passed": result["passed"]},
             f"Vote {e.id} ({e.question}): {result['yes']} yes, {result['no']} no, "
             f"{result['blank']} blank of {result['eligible']} eligible; "
             f"{'passed' if result['passed'] else 'failed'}."), clock=clock)  # fmt: skip
-    with _session(database_url) as session:
+    with transaction(database_url) as session:
         r = repo.row(session, election_id, lock=True)
         repo.election(r).require("tallied", doing="certify")
         result_hash = json.loads(repo.entries_of(session, election_id, "result")[-1])["hash"]
@@ -99,7 +99,7 @@ def certify(database_url: str, election_id: str, *, clock: Clock | None = None) 
 
 
 def result(database_url: str, election_id: str) -> dict[str, Any]:
-    with _session(database_url) as session:
+    with transaction(database_url) as session:
         r = repo.row(session, election_id)
         if r.result is None:
             raise WrongState.because(election_id, "there is no result before the tally",
@@ -108,6 +108,6 @@ def result(database_url: str, election_id: str) -> dict[str, Any]:
 
 
 def board_lines(database_url: str, election_id: str) -> list[str]:
-    with _session(database_url) as session:
+    with transaction(database_url) as session:
         repo.row(session, election_id)
         return repo.board_lines(session, election_id)

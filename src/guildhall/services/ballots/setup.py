@@ -24,11 +24,11 @@ from guildhall.core.errors import Conflict, InvalidInput
 from guildhall.core.problems import Location, Problem
 from guildhall.services import cases
 from guildhall.services.ballots._common import (
-    _now,
-    _problem,
-    _rules_for,
-    _session,
+    current_time,
+    input_problem,
     manifest_of,
+    transaction,
+    vote_rules,
 )
 from guildhall.store import ballots_repo as repo
 from guildhall.store.ballot_tables import ElectionRow
@@ -51,15 +51,15 @@ def create(
 ) -> list[Path]:
     """A draft election; runs the trustee ceremony and writes one key file per trustee."""
     if question not in QUESTIONS:
-        raise _problem(f"question must be one of {', '.join(QUESTIONS)}", "question")
+        raise input_problem(f"question must be one of {', '.join(QUESTIONS)}", "question")
     if not 1 <= quorum <= trustees:
-        raise _problem(f"a quorum of {quorum} of {trustees} trustees is impossible", "quorum")
+        raise input_problem(f"a quorum of {quorum} of {trustees} trustees is impossible", "quorum")
     if case_id is not None:
         cases.get_case(database_url, case_id)
-    threshold, max_days = _rules_for(database_url, case_id, question)
+    threshold, max_days = vote_rules(database_url, case_id, question)
     public, keys = ceremony(election_id, n=trustees, k=quorum)
-    now = _now(clock)
-    with _session(database_url) as session:
+    now = current_time(clock)
+    with transaction(database_url) as session:
         if repo.exists(session, election_id):
             raise Conflict(f"election {election_id!r} exists already")
         session.add(ElectionRow(
@@ -109,8 +109,8 @@ def import_roll(
                                file=str(path))  # fmt: skip
     if problems:
         raise InvalidInput(problems)
-    now = _now(clock)
-    with _session(database_url) as session:
+    now = current_time(clock)
+    with transaction(database_url) as session:
         r = repo.row(session, election_id, lock=True)
         repo.election(r).require("draft", doing="import a roll")
         if r.eligible:
@@ -130,8 +130,8 @@ def issue_credentials(
     The mailing file (member id, private credential) is for delivery only; destroy it
     after the credentials are delivered.
     """
-    now = _now(clock)
-    with _session(database_url) as session:
+    now = current_time(clock)
+    with transaction(database_url) as session:
         r = repo.row(session, election_id, lock=True)
         repo.election(r).require("draft", doing="issue credentials")
         if not r.eligible:

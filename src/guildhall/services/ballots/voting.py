@@ -11,18 +11,18 @@ from guildhall.core.clock import Clock
 from guildhall.core.problems import Location, Problem
 from guildhall.services import cases
 from guildhall.services.ballots._common import (
-    _case_event,
-    _now,
-    _session,
+    case_event,
+    current_time,
     election_manifest,
+    transaction,
 )
 from guildhall.store import ballots_repo as repo
 
 
 def status(database_url: str, election_id: str, *, clock: Clock | None = None) -> dict[str, Any]:
     """The lifecycle, live turnout (never a partial result) and what blocks opening."""
-    now = _now(clock)
-    with _session(database_url) as session:
+    now = current_time(clock)
+    with transaction(database_url) as session:
         r = repo.row(session, election_id)
         e = repo.election(r)
         return {
@@ -38,8 +38,8 @@ def status(database_url: str, election_id: str, *, clock: Clock | None = None) -
 
 
 def open_election(database_url: str, election_id: str, *, clock: Clock | None = None) -> None:
-    now = _now(clock)
-    with _session(database_url) as session:
+    now = current_time(clock)
+    with transaction(database_url) as session:
         r = repo.row(session, election_id)
         e = repo.election(r)
         e.require("frozen", doing="open the vote")
@@ -51,7 +51,7 @@ def open_election(database_url: str, election_id: str, *, clock: Clock | None = 
         cases.add_event(
             database_url,
             e.case_id,
-            _case_event(
+            case_event(
                 e,
                 "vote_opened",
                 now,
@@ -60,7 +60,7 @@ def open_election(database_url: str, election_id: str, *, clock: Clock | None = 
             ),
             clock=clock,
         )
-    with _session(database_url) as session:
+    with transaction(database_url) as session:
         r = repo.row(session, election_id, lock=True)
         repo.election(r).require("frozen", doing="open the vote")
         repo.append(
@@ -96,9 +96,9 @@ def cast(
                              values=manifest.values)  # fmt: skip
     if problem:
         raise BallotRejected.because(problem)
-    now = _now(clock)
+    now = current_time(clock)
     credential, ct = ballot.credential.hex(), ballot.ciphertext.a.hex() + ballot.ciphertext.b.hex()
-    with _session(database_url) as session:
+    with transaction(database_url) as session:
         r = repo.row(session, election_id, lock=True)
         if not repo.election(r).is_accepting(now):
             raise WrongState.because(election_id, "the election is not accepting ballots")
@@ -116,14 +116,14 @@ def cast(
 
 def find_tracker(database_url: str, election_id: str, tracker: str) -> int | None:
     """The board sequence number of the ballot with this tracker, if it is on the board."""
-    with _session(database_url) as session:
+    with transaction(database_url) as session:
         repo.row(session, election_id)
         return repo.tracker_seq(session, election_id, tracker)
 
 
 def close(database_url: str, election_id: str, *, clock: Clock | None = None) -> int:
-    now = _now(clock)
-    with _session(database_url) as session:
+    now = current_time(clock)
+    with transaction(database_url) as session:
         r = repo.row(session, election_id, lock=True)
         e = repo.election(r)
         e.require("open", doing="close the vote")
@@ -138,5 +138,5 @@ def close(database_url: str, election_id: str, *, clock: Clock | None = None) ->
 
 def list_elections(database_url: str, election_id: str | None = None) -> list[tuple[str, str]]:
     """(id, question text) of every election, newest first, or of the one named."""
-    with _session(database_url) as session:
+    with transaction(database_url) as session:
         return repo.elections(session, election_id)

@@ -299,14 +299,12 @@ def cost(con: duckdb.DuckDBPyConnection, data: Any, agreements: Sequence[Terms])
         WITH per_production AS (
           SELECT production_id, {amount_columns} FROM amounts GROUP BY ALL),
         credits AS (
-          SELECT production_id, performer_id, units, earnings_cents,
+          SELECT production_id, performer_id, units::BIGINT AS units, earnings_cents,
                  (sum(units) OVER (PARTITION BY production_id ORDER BY performer_id
                                    ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW))::BIGINT
                    AS through,
                  (sum(units) OVER (PARTITION BY production_id))::BIGINT AS total
-          FROM (SELECT production_id, performer_id, sum(units)::BIGINT AS units,
-                       sum(earnings_cents)::BIGINT AS earnings_cents
-                FROM {src["credits"]} GROUP BY ALL)),
+          FROM {src["credits"]}),
         totals AS (
           SELECT performer_id, sum(earnings_cents)::BIGINT AS earnings_cents, {shares}
           FROM (SELECT c.performer_id, c.earnings_cents, c.units, c.through, c.total,

@@ -76,9 +76,15 @@ def performer_earnings_and_shares(
 
     One pass over the credits for every agreement: the amounts are first summed per
     production into one column per agreement (a table with a row per production), joined
-    once to each performer's units on the production, and each column is split there.
-    A production's share is figured on its amount summed over periods and kinds, so a
-    performer's total is exact to the cent against the production's total."""
+    once to the credits, and each column is split there. A production's share is figured
+    on its amount summed over periods and kinds, so a performer's total is exact to the
+    cent against the production's total.
+
+    The credits are not first summed per (production, performer): each credit row takes
+    ``round(A × T_r / U) − round(A × T_(r−1) / U)``, with ``T_r`` the units of the rows
+    up to and including it in performer order. A performer's rows on a production are
+    consecutive in that order, so their shares add up (the sum telescopes) to exactly the
+    performer's share in ``credit_shares``, whatever the order among them."""
     kept = amounts.filter(~amounts.kind.isin(UNALLOCATED_KINDS))
     wide = kept.group_by("production_id").aggregate(
         **{
@@ -88,7 +94,17 @@ def performer_earnings_and_shares(
             for i, agreement in enumerate(agreements)
         }
     )
-    shares = credit_shares(credits)
+    through = ibis.window(
+        group_by="production_id", order_by="performer_id", preceding=None, following=0
+    )
+    shares = credits.select(
+        "production_id",
+        "performer_id",
+        "earnings_cents",
+        units=credits.units.cast("int64"),
+        units_through=int64(credits.units.sum().over(through)),
+        units_total=int64(credits.units.sum().over(group_by="production_id")),
+    )
     joined = shares.left_join(wide, "production_id")
     split = {
         f"total_{i}": share_of(joined[f"amount_{i}"].fill_null(0), joined)

@@ -22,7 +22,7 @@ from guildhall.files.shape import Shape
 from guildhall.services import terms
 from guildhall.settings import repository_root
 from guildhall.store import cases_repo
-from guildhall.store.db import Store
+from guildhall.store.db import Session, Store
 
 
 def rules_file(rules_id: str) -> Path:
@@ -163,23 +163,34 @@ def _append(database_url: str, case_id: str, doc: YamlDocument, clock: Clock | N
     store = Store(database_url)
     try:
         with store.session() as session:
-            cases_repo.lock_case(session, case_id)
-            case, rules_text = cases_repo.load_case(session, case_id)
-            rulebook = rulebook_for(case, rules_text)
-            shape = Shape(doc)
-            event = read_event(
-                shape, doc.data, (), guild=case.guild, actors=case.actor_ids(), documents=None
-            )
-            if shape.problems or event is None:
-                raise InvalidInput(shape.problems)
-            refusals = check(rulebook, case.guild, case.timeline(), event)
-            if refusals:
-                raise RuleRefused([_refusal_problem(r, doc.where(())) for r in refusals])
-            seq = cases_repo.append_event(
-                session, case_id, event, at=(clock or SystemClock()).now()
-            )
+            return _append_in(session, case_id, doc, clock)
     finally:
         store.close()
+
+
+def add_event_in(
+    session: Session, case_id: str, event: Mapping[str, Any], *, clock: Clock | None = None
+) -> Event:
+    """``add_event`` inside a transaction the caller holds, so that what the event records
+    (a vote opened, a result certified) and the event itself are written together or not at all.
+    """
+    return _append_in(session, case_id, YamlDocument("<event>", dict(event)), clock)
+
+
+def _append_in(session: Session, case_id: str, doc: YamlDocument, clock: Clock | None) -> Event:
+    cases_repo.lock_case(session, case_id)
+    case, rules_text = cases_repo.load_case(session, case_id)
+    rulebook = rulebook_for(case, rules_text)
+    shape = Shape(doc)
+    event = read_event(
+        shape, doc.data, (), guild=case.guild, actors=case.actor_ids(), documents=None
+    )
+    if shape.problems or event is None:
+        raise InvalidInput(shape.problems)
+    refusals = check(rulebook, case.guild, case.timeline(), event)
+    if refusals:
+        raise RuleRefused([_refusal_problem(r, doc.where(())) for r in refusals])
+    seq = cases_repo.append_event(session, case_id, event, at=(clock or SystemClock()).now())
     return replace(event, seq=seq)
 
 

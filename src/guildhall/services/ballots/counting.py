@@ -73,23 +73,21 @@ def _result_json(r: ElectionRow, outcome: Outcome) -> dict[str, Any]:
 
 
 def certify(database_url: str, election_id: str, *, clock: Clock | None = None) -> dict[str, Any]:
-    """Certify the tallied result and record it on the case as ``vote_closed``."""
+    """Certify the tallied result and record it on the case as ``vote_closed``, in one
+    transaction: the case's rules must allow the event, or nothing is certified."""
     now = current_time(clock)
     with transaction(database_url) as session:
-        r = repo.row(session, election_id)
+        r = repo.row(session, election_id, lock=True)
         e = repo.election(r)
         e.require("tallied", doing="certify")
         result = dict(r.result or {})
-    if e.case_id is not None:
-        cases.add_event(database_url, e.case_id, case_event(e, "vote_closed", now, {
-            "yes": result["yes"], "no": result["no"], "blank": result["blank"],
-            "eligible": result["eligible"], "passed": result["passed"]},
-            f"Vote {e.id} ({e.question}): {result['yes']} yes, {result['no']} no, "
-            f"{result['blank']} blank of {result['eligible']} eligible; "
-            f"{'passed' if result['passed'] else 'failed'}."), clock=clock)  # fmt: skip
-    with transaction(database_url) as session:
-        r = repo.row(session, election_id, lock=True)
-        repo.election(r).require("tallied", doing="certify")
+        if e.case_id is not None:
+            cases.add_event_in(session, e.case_id, case_event(e, "vote_closed", now, {
+                "yes": result["yes"], "no": result["no"], "blank": result["blank"],
+                "eligible": result["eligible"], "passed": result["passed"]},
+                f"Vote {e.id} ({e.question}): {result['yes']} yes, {result['no']} no, "
+                f"{result['blank']} blank of {result['eligible']} eligible; "
+                f"{'passed' if result['passed'] else 'failed'}."), clock=clock)  # fmt: skip
         result_hash = json.loads(repo.entries_of(session, election_id, "result")[-1])["hash"]
         repo.append(session, election_id, "certified", {"election": r.election_hash,
                     "certified_at": now.isoformat(), "result": result_hash})  # fmt: skip

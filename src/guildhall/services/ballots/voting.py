@@ -38,31 +38,30 @@ def status(database_url: str, election_id: str, *, clock: Clock | None = None) -
 
 
 def open_election(database_url: str, election_id: str, *, clock: Clock | None = None) -> None:
+    """Open the vote; for a case, the case's rules must allow its ``vote_opened`` event, and
+    the event and the opening are written in one transaction."""
     now = current_time(clock)
     with transaction(database_url) as session:
-        r = repo.row(session, election_id)
+        r = repo.row(session, election_id, lock=True)
         e = repo.election(r)
         e.require("frozen", doing="open the vote")
         blockers = e.blockers(now)
         if blockers:
             raise WrongState([Problem(Location(file=f"election {election_id}"), b)
                               for b in blockers])  # fmt: skip
-    if e.case_id is not None:
-        cases.add_event(
-            database_url,
-            e.case_id,
-            case_event(
-                e,
-                "vote_opened",
-                now,
-                {"opens_on": e.opens_at.date(), "closes_on": e.closes_at.date()},
-                f"Vote {e.id} ({e.question}) opened; closes {e.closes_at.isoformat()}.",
-            ),
-            clock=clock,
-        )
-    with transaction(database_url) as session:
-        r = repo.row(session, election_id, lock=True)
-        repo.election(r).require("frozen", doing="open the vote")
+        if e.case_id is not None:
+            cases.add_event_in(
+                session,
+                e.case_id,
+                case_event(
+                    e,
+                    "vote_opened",
+                    now,
+                    {"opens_on": e.opens_at.date(), "closes_on": e.closes_at.date()},
+                    f"Vote {e.id} ({e.question}) opened; closes {e.closes_at.isoformat()}.",
+                ),
+                clock=clock,
+            )
         repo.append(
             session,
             election_id,

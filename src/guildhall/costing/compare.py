@@ -19,7 +19,13 @@ import ibis
 import ibis.expr.types as ir
 
 from guildhall.costing.allocation import allocate, credit_shares, performer_earnings_and_shares
-from guildhall.costing.engine import Tables, materialize, production_amounts
+from guildhall.costing.engine import (
+    Tables,
+    decoded,
+    encoded,
+    materialize,
+    production_amounts,
+)
 from guildhall.costing.jurisdiction import READINGS, is_covered, production_facts
 from guildhall.costing.params import Terms
 
@@ -226,8 +232,8 @@ def compare(
     tables: Tables, agreements: Sequence[Terms], performer_id: int | None = None
 ) -> Comparison:
     """Cost every agreement over ``tables`` and compare each with the first."""
-    amounts = materialize(production_amounts(tables, agreements), "gh_amounts")
-    return _compare_cached(tables, amounts, agreements, performer_id)
+    kept = materialize(encoded(production_amounts(tables, agreements), agreements), "gh_amounts")
+    return _compare_cached(tables, decoded(kept, agreements), agreements, performer_id)
 
 
 def _compare_cached(

@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import shutil
-import socket
-import subprocess
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 
 from guildhall.costing.data.synth import SynthSpec
 from guildhall.services import costing
 from guildhall.web.app import create_app
+
+from .browser import chromium, served
 
 IDS = "sag-2005,amptp-2008-final-offer,sag-2008-threshold-proposals"
 
@@ -147,56 +143,18 @@ def test_without_a_data_set_the_page_says_how_to_make_one(tmp_path: Path) -> Non
 
 # ---------------------------------------------------------------- in a real browser
 
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--hide-scrollbars",
-]
-
 
 @pytest.fixture(scope="module")
 def site(data_dir: Path) -> Iterator[str]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = int(s.getsockname()[1])
-    app = create_app("sqlite://", data_dir=data_dir)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "the web app did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with served(create_app("sqlite://", data_dir=data_dir)) as url:
+        yield url
 
 
 def _screenshot(url: str, shot: Path, height: int) -> None:
-    binary = shutil.which("chromium")
-    assert binary, "headless Chromium is needed (scripts/system-deps.sh installs it)"
-    done = subprocess.run(
-        [
-            binary,
-            *CHROMIUM_FLAGS,
-            f"--user-data-dir={shot.parent / 'profile'}",
-            f"--screenshot={shot}",
-            f"--window-size=1280,{height}",
-            "--virtual-time-budget=10000",
-            url,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=shot.parent,
-        check=False,
-    )
+    done = chromium(
+        f"--screenshot={shot}", f"--window-size=1280,{height}", "--virtual-time-budget=10000",
+        url, cwd=shot.parent,
+    )  # fmt: skip
     assert done.returncode == 0, done.stderr[-2000:]
 
 

@@ -31,7 +31,7 @@ _BAND_LABELS = {
     "gain_less_than_5": "Gain up to 5%",
     "gain_more_than_5": "Gain more than 5%",
 }
-_KIND_LABELS = {
+KIND_LABELS = {
     "rental": "Rental and subscription",
     "sell_through": "Permanent downloads (sell-through)",
     "ad_supported_streaming": "Ad-supported streaming (on gross)",
@@ -101,7 +101,7 @@ def _cost_by_kind(axis: Any, comparison: Comparison) -> None:
     bottoms = [0.0] * len(ids)
     for kind in kinds:
         heights = [float(comparison.by_kind.get(i, {}).get(kind, 0)) for i in ids]
-        axis.bar(positions, heights, bottom=bottoms, label=_KIND_LABELS.get(kind, kind))
+        axis.bar(positions, heights, bottom=bottoms, label=KIND_LABELS.get(kind, kind))
         bottoms = [b + h for b, h in zip(bottoms, heights, strict=True)]
     for position, row in zip(positions, comparison.agreements, strict=True):
         note = dollars(row["total_cents"])
@@ -201,7 +201,7 @@ def _html(comparison: Comparison, png: bytes) -> str:
     kinds = sorted({k for per in comparison.by_kind.values() for k in per})
     head = "".join(f"<th>{html.escape(i)}</th>" for i in ids)
     by_kind = "".join(
-        f"<tr><td>{html.escape(_KIND_LABELS.get(k, k))}</td>"
+        f"<tr><td>{html.escape(KIND_LABELS.get(k, k))}</td>"
         + "".join(f"<td class=n>{money(comparison.by_kind.get(i, {}).get(k, 0))}</td>" for i in ids)
         + "</tr>"
         for k in kinds

@@ -10,21 +10,13 @@ from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from guildhall.core.money import format_cents
+from guildhall.costing.charts import KIND_LABELS
 from guildhall.costing.compare import BANDS, Comparison
 from guildhall.services import web_views
 from guildhall.web.deps import TEMPLATES
 
 router = APIRouter(include_in_schema=False)
 
-KIND_LABELS = {
-    "rental": "Rental and subscription",
-    "sell_through": "Permanent downloads (sell-through)",
-    "ad_supported_streaming": "Ad-supported streaming (on gross)",
-    "streaming_fixed": "Ad-supported streaming (fixed residual)",
-    "new_media_reuse": "Reuse of made-for-new-media programs",
-    "streaming_bonus": "Streaming participation bonus",
-    "streaming_bonus_fund": "Streaming bonus fund",
-}
 BAND_LABELS = {
     "lose_more_than_5": "lose > 5%",
     "lose_less_than_5": "lose ≤ 5%",

@@ -28,6 +28,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 OUT = HERE / "out"
 AGREEMENTS = ["sag-2005", "amptp-2008-final-offer", "sag-2008-threshold-proposals"]
+MEMORY_LIMIT = "GUILDHALL_DUCKDB_MEMORY_LIMIT"
+"""Read by ``guildhall.costing.backends.duckdb_settings`` in every child process."""
 
 
 def _peak_rss_bytes() -> int:
@@ -133,14 +135,21 @@ def main() -> None:
     parser.add_argument("--child")
     parser.add_argument("--data", type=Path)
     parser.add_argument("--events", type=int, default=0)
+    parser.add_argument(
+        "--memory-limit",
+        help=f"DuckDB memory limit for the engine and the hand-written SQL alike ({MEMORY_LIMIT})",
+    )
     args = parser.parse_args()
+    if args.memory_limit:
+        os.environ[MEMORY_LIMIT] = args.memory_limit
     if args.child:
         _child(args.child, args.data, args.events)
         return
     sizes = [int(s) for s in args.sizes.split(",")]
     repeats = [int(r) for r in args.repeats.split(",")]
     cores = os.cpu_count() or 1
-    print(f"machine: {cores} cores; agreements: {', '.join(AGREEMENTS)}")
+    limit = os.environ.get(MEMORY_LIMIT, "DuckDB's default")
+    print(f"machine: {cores} cores; agreements: {', '.join(AGREEMENTS)}; memory limit: {limit}")
     engine_rate = None
     for size, runs in zip(sizes, repeats, strict=True):
         data = _data(size)

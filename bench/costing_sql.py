@@ -240,10 +240,11 @@ def cost(con: duckdb.DuckDBPyConnection, data: Any, agreements: Sequence[Terms])
     }
     if st:
         with_clauses.append(
-            "est0 AS (SELECT production_id, period_start, sum(units)::BIGINT AS units,"
-            " sum(distributors_gross_cents)::BIGINT AS gross, any_value(medium) AS medium,"
-            " min(production_start) AS production_start FROM rows"
+            "est0 AS (SELECT s.*, f.medium, f.production_start FROM"
+            " (SELECT production_id, period_start, sum(units)::BIGINT AS units,"
+            " sum(distributors_gross_cents)::BIGINT AS gross FROM rows"
             f" WHERE market = 'electronic_sell_through' AND medium IN {TRADITIONAL} GROUP BY ALL)"
+            " s JOIN facts f USING (production_id))"
         )
         with_clauses.append(
             "est AS (SELECT *, (sum(units) OVER (PARTITION BY production_id ORDER BY period_start"

@@ -139,10 +139,12 @@ def _labelled(table: ir.Table, agreement: str, kind: str, micro: ir.IntegerValue
     )
 
 
-def _grouped_parts(rows: ir.Table, agreements: Sequence[Terms]) -> list[ir.Table]:
+def _grouped_parts(
+    rows: ir.Table, productions: ir.Table, agreements: Sequence[Terms]
+) -> list[ir.Table]:
     parts: list[ir.Table] = []
     if any(t.has("electronic_sell_through_residual") for t in agreements):
-        periods = downloads_by_period(rows)
+        periods = downloads_by_period(rows, productions)
         tiers = {
             f"{t.id}__sell_through": sell_through(periods, t)
             for t in agreements
@@ -164,7 +166,7 @@ def production_amounts(tables: Tables, agreements: Sequence[Terms]) -> ir.Table:
     """(agreement, production_id, period_start, kind, amount_cents), amounts above zero."""
     paid = replace(tables, events=tables.events.filter(tables.events.market.isin(PAID_MARKETS)))
     rows = costing_rows(paid, agreements)
-    parts = [_per_event(rows, agreements), *_grouped_parts(rows, agreements)]
+    parts = [_per_event(rows, agreements), *_grouped_parts(rows, tables.productions, agreements)]
     amounts = ibis.union(*parts, distinct=False) if len(parts) > 1 else parts[0]
     return amounts.filter(amounts.amount_cents > 0)
 

@@ -18,14 +18,18 @@ from guildhall.costing.formulas.per_event import TRADITIONAL, after_cutoff
 from guildhall.costing.params import Terms
 
 
-def downloads_by_period(rows: ir.Table) -> ir.Table:
-    """Sell-through per production and period, with the downloads of earlier periods."""
+def downloads_by_period(rows: ir.Table, productions: ir.Table) -> ir.Table:
+    """Sell-through per production and period, with the downloads of earlier periods.
+
+    Only the sums are carried through the grouping; the production's medium and start
+    date are joined back afterwards from ``productions`` (one row per production)."""
     est = rows.filter((rows.market == "electronic_sell_through") & rows.medium.isin(TRADITIONAL))
-    per_period = est.group_by(["production_id", "period_start"]).aggregate(
+    sums = est.group_by(["production_id", "period_start"]).aggregate(
         units=int64(est.units.sum()),
         distributors_gross_cents=int64(est.distributors_gross_cents.sum()),
-        medium=est.medium.first(),
-        production_start=est.production_start.min(),
+    )
+    per_period = sums.join(
+        productions.select("production_id", "medium", "production_start"), "production_id"
     )
     earlier = ibis.window(
         group_by="production_id", order_by="period_start", preceding=None, following=0

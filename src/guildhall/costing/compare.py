@@ -78,6 +78,13 @@ def _nested(table: ir.Table, outer: str, inner: str) -> dict[str, dict[str, int]
     return out
 
 
+def _nested_sums(sums: dict[tuple[str, str], int]) -> dict[str, dict[str, int]]:
+    out: dict[str, dict[str, int]] = {}
+    for (outer, inner), cents in sorted(sums.items()):
+        out.setdefault(outer, {})[inner] = cents
+    return out
+
+
 def totals(amounts: ir.Table, agreements: Sequence[Terms]) -> list[dict[str, Any]]:
     found = {
         r["agreement"]: int(r["total"])
@@ -86,6 +93,10 @@ def totals(amounts: ir.Table, agreements: Sequence[Terms]) -> list[dict[str, Any
         .to_pyarrow()
         .to_pylist()
     }
+    return _with_change(found, agreements)
+
+
+def _with_change(found: dict[str, int], agreements: Sequence[Terms]) -> list[dict[str, Any]]:
     base = found.get(agreements[0].id, 0)
     rows = []
     for terms in agreements:
@@ -107,17 +118,26 @@ def coverage(tables: Tables, agreements: Sequence[Terms]) -> list[dict[str, Any]
     """Made-for-new-media productions covered under each reading, per agreement."""
     facts = production_facts(tables.productions, tables.credits)
     facts = facts.filter(facts.medium == "new_media")
+    readings = {
+        i: READINGS if terms.has("new_media_jurisdiction") else (None,)
+        for i, terms in enumerate(agreements)
+    }
+    columns = {
+        f"{i}__{reading or 'none'}": is_covered(facts, agreements[i], reading).cast("int64").sum()
+        for i, chosen in readings.items()
+        for reading in chosen
+    }
+    result = facts.aggregate(total=facts.count(), **columns).to_pyarrow().to_pylist()[0]
     out = []
-    for terms in agreements:
-        counts = {"agreement": terms.id, "new_media_productions": 0}
-        readings = READINGS if terms.has("new_media_jurisdiction") else (None,)
-        columns = {
-            (reading or "none"): is_covered(facts, terms, reading).cast("int64").sum()
-            for reading in readings
+    for i, terms in enumerate(agreements):
+        counts: dict[str, Any] = {
+            "agreement": terms.id,
+            "new_media_productions": int(result["total"]),
         }
-        result = facts.aggregate(total=facts.count(), **columns).to_pyarrow().to_pylist()[0]
-        counts["new_media_productions"] = int(result.pop("total"))
-        counts["covered"] = {k: int(v or 0) for k, v in result.items()}
+        counts["covered"] = {
+            (reading or "none"): int(result[f"{i}__{reading or 'none'}"] or 0)
+            for reading in readings[i]
+        }
         if terms.has("new_media_jurisdiction"):
             counts["reading_in_terms"] = terms.text("budget_test")
         out.append(counts)
@@ -239,19 +259,27 @@ def compare(
 def _compare_cached(
     tables: Tables, amounts: ir.Table, agreements: Sequence[Terms], performer_id: int | None
 ) -> Comparison:
-    by_kind = amounts.group_by(["agreement", "kind"]).aggregate(
-        amount_cents=amounts.amount_cents.sum()
-    )
     year = amounts.period_start.year().cast("string")
-    by_year = (
+    summed = (
         amounts.mutate(year=year)
-        .group_by(["agreement", "year"])
+        .group_by(["agreement", "kind", "year"])
         .aggregate(amount_cents=amounts.amount_cents.sum())
+        .to_pyarrow()
+        .to_pylist()
     )
+    found: dict[str, int] = {}
+    by_kind: dict[tuple[str, str], int] = {}
+    by_year: dict[tuple[str, str], int] = {}
+    for row in summed:
+        cents = int(row["amount_cents"])
+        agreement, kind, when = str(row["agreement"]), str(row["kind"]), str(row["year"])
+        found[agreement] = found.get(agreement, 0) + cents
+        by_kind[(agreement, kind)] = by_kind.get((agreement, kind), 0) + cents
+        by_year[(agreement, when)] = by_year.get((agreement, when), 0) + cents
     result = Comparison(
-        agreements=totals(amounts, agreements),
-        by_kind=_nested(by_kind, "agreement", "kind"),
-        by_year=_nested(by_year, "agreement", "year"),
+        agreements=_with_change(found, agreements),
+        by_kind=_nested_sums(by_kind),
+        by_year=_nested_sums(by_year),
         coverage=coverage(tables, agreements),
     )
     if performer_id is not None:

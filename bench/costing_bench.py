@@ -29,7 +29,7 @@ ROOT = HERE.parent
 OUT = HERE / "out"
 AGREEMENTS = ["sag-2005", "amptp-2008-final-offer", "sag-2008-threshold-proposals"]
 MEMORY_LIMIT = "GUILDHALL_DUCKDB_MEMORY_LIMIT"
-"""Read by ``guildhall.costing.backends.duckdb_settings`` in every child process."""
+"""Guildhall's setting for DuckDB's memory limit; each child process reads it."""
 
 
 def _peak_rss_bytes() -> int:
@@ -53,7 +53,8 @@ def _child(variant: str, data: Path, events: int) -> None:
         from guildhall.costing.compare import compare
         from guildhall.costing.engine import open_tables
 
-        result = compare(open_tables(connect("duckdb"), data_set), agreements)
+        backend = connect("duckdb", memory_limit=os.environ.get(MEMORY_LIMIT))
+        result = compare(open_tables(backend, data_set), agreements)
         totals = {a["id"]: a["total_cents"] for a in result.agreements}
     elif variant == "sql":
         import duckdb
@@ -61,7 +62,8 @@ def _child(variant: str, data: Path, events: int) -> None:
 
         from guildhall.costing.backends import duckdb_settings
 
-        found = cost(duckdb.connect(config=duckdb_settings()), data_set, agreements)
+        limit = os.environ.get(MEMORY_LIMIT)
+        found = cost(duckdb.connect(config=duckdb_settings(limit)), data_set, agreements)
         totals = {k: int(v) for k, v in found["totals"].items()}
     else:
         import costing_openfisca as of

@@ -34,3 +34,17 @@ def test_the_environment_variable_reaches_the_cli(
 def test_a_usage_error_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["case", "frobnicate"]) == 2
     assert "No such command" in capsys.readouterr().err
+
+
+def test_duckdb_memory_limit_is_a_setting() -> None:
+    assert Settings.from_env({}).duckdb_memory_limit is None
+    limited = Settings.from_env({"GUILDHALL_DUCKDB_MEMORY_LIMIT": "1.6GiB"})
+    assert limited.duckdb_memory_limit == "1.6GiB"
+
+
+def test_the_memory_limit_reaches_duckdb() -> None:
+    from guildhall.costing.backends import connect
+
+    con = connect("duckdb", memory_limit="1GiB")
+    limit = con.raw_sql("SELECT current_setting('memory_limit')").fetchone()[0]
+    assert limit == "1.0 GiB"

@@ -9,32 +9,28 @@ from ibis.backends import BaseBackend
 
 BACKENDS = ("duckdb", "pyspark")
 
-MEMORY_LIMIT_VARIABLE = "GUILDHALL_DUCKDB_MEMORY_LIMIT"
-"""Environment variable: DuckDB's memory limit for a costing (``"1.5GiB"``; DuckDB's own
-default, 80% of the machine's memory, when unset). Above it DuckDB spills to disk."""
 
-
-def duckdb_settings() -> dict[str, str | int | bool]:
+def duckdb_settings(memory_limit: str | None = None) -> dict[str, str | int | bool]:
     """The settings every costing connection to DuckDB gets.
 
     A costing never depends on the order rows come out of a query (every result is
     grouped or ordered explicitly), so DuckDB need not preserve insertion order, which
     lets it stream and spill large results in parallel with less memory. One thread per
-    core."""
+    core. ``memory_limit`` (``"1.5GiB"``) caps DuckDB's memory, above which it spills to
+    disk; without it DuckDB takes its own default, 80% of the machine's memory."""
     settings: dict[str, str | int | bool] = {
         "preserve_insertion_order": False,
         "threads": os.cpu_count() or 1,
     }
-    limit = os.environ.get(MEMORY_LIMIT_VARIABLE)
-    if limit:
-        settings["memory_limit"] = limit
+    if memory_limit:
+        settings["memory_limit"] = memory_limit
     return settings
 
 
-def connect(name: str) -> BaseBackend:
+def connect(name: str, *, memory_limit: str | None = None) -> BaseBackend:
     """A fresh connection; ``pyspark`` starts (or reuses) a local Spark session."""
     if name == "duckdb":
-        return ibis.duckdb.connect(**duckdb_settings())
+        return ibis.duckdb.connect(**duckdb_settings(memory_limit))
     if name == "pyspark":
         from pyspark.sql import SparkSession
 

@@ -23,6 +23,7 @@ from guildhall.costing.explain import explain
 from guildhall.costing.formulas import KINDS
 from guildhall.costing.params import Terms, terms_from_agreement
 from guildhall.costing.provenance import provenance
+from guildhall.settings import Settings
 from guildhall.terms import load
 
 
@@ -48,6 +49,10 @@ def import_data_set(src: Path, out: Path, quarantine: Path | None) -> ImportRepo
     if report.problems and quarantine is None:
         raise InvalidInput(report.problems)
     return report
+
+
+def _memory_limit() -> str | None:
+    return Settings.from_env().duckdb_memory_limit
 
 
 def _data_set(data: Path) -> DataSet:
@@ -82,7 +87,7 @@ def cost_agreements(
     """Cost each agreement over the data set and compare each with the first."""
     data_set = _data_set(data)
     agreements = _terms(agreement_ids, readings or {})
-    tables = open_tables(connect(backend), data_set)
+    tables = open_tables(connect(backend, memory_limit=_memory_limit()), data_set)
     result = compare(tables, agreements, performer_id)
     files = {
         t.id: [{"agreement": a, "path": p, "sha256": h} for a, p, h in t.files] for t in agreements
@@ -100,7 +105,7 @@ def explain_amount(
             [Problem(Location(field="kind"), f"{kind!r} is not one of {', '.join(KINDS)}")]
         )
     terms = _terms([agreement_id], {})[0]
-    tables = open_tables(connect("duckdb"), _data_set(data))
+    tables = open_tables(connect("duckdb", memory_limit=_memory_limit()), _data_set(data))
     return explain(tables, terms, production_id, period_start, kind)
 
 

@@ -1,7 +1,7 @@
 # Guildhall: `make run` starts the main job on embedded defaults; `make test` runs every check.
 # Both create and fill the local virtual environment (.venv) on first use.
 
-PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
+PYTHON ?= $(shell for p in python3.11 python3.12 python3.13 python3; do \
 	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then echo $$p; break; fi; done 2>/dev/null)
 VENV := .venv
 BIN := $(VENV)/bin

@@ -27,7 +27,7 @@ import numpy as np
 import pytest
 from tests.costing.tables import write_data_set
 
-from guildhall.costing.data.schema import DataSet
+from guildhall.costing.data.schema import MARKETS, MEDIUMS, DataSet
 from guildhall.costing.engine import open_tables, production_amounts
 from guildhall.costing.formulas.per_event import after_cutoff
 from guildhall.costing.jurisdiction import is_covered, production_facts
@@ -37,15 +37,6 @@ from guildhall.terms import FORMULAS, load
 
 Key = tuple[int, dt.date, str]
 PERIODS = [dt.date(2008 + (6 + 3 * q) // 12, (6 + 3 * q) % 12 + 1, 1) for q in range(12)]
-MEDIUMS = ("theatrical", "network_tv", "cable_tv", "new_media")
-MARKETS = (
-    "ad_supported_streaming",
-    "subscription_streaming",
-    "rental",
-    "electronic_sell_through",
-    "free_tv_rerun",
-    "pay_tv",
-)
 EDGE_DAYS = (0, 16, 17, 18, 23, 24, 25, 198, 199, 380, 381, 387, 388, 89, 90)
 """Window edges for 17- and 24-day windows, 26-week periods and the 90-day bonus window."""
 

@@ -85,3 +85,13 @@ def test_an_unknown_case_is_a_404_problem(client: TestClient) -> None:
     assert response.status_code == 404
     assert response.json()["type"] == "/problems/not-found"
     assert client.get("/cases/nope").status_code == 404
+
+
+def test_a_person_asking_for_a_missing_page_gets_a_page(client: TestClient) -> None:
+    page = client.get("/cases/nope", headers={"accept": "text/html"})
+    assert page.status_code == 404
+    assert page.headers["content-type"].startswith("text/html")
+    assert "<h1>Not found</h1>" in page.text
+    assert "no case &#39;nope&#39;" in page.text
+    api = client.get("/api/cases/nope", headers={"accept": "text/html"})
+    assert api.headers["content-type"] == "application/problem+json"

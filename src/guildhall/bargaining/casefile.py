@@ -24,7 +24,7 @@ from guildhall.bargaining.records import (
 )
 from guildhall.bargaining.sources import read_sources
 from guildhall.core.problems import Problem
-from guildhall.files.located_yaml import PathKey, read_yaml
+from guildhall.files.located_yaml import PathKey, YamlDocument, read_yaml
 from guildhall.files.shape import Shape
 
 TOP = (
@@ -50,13 +50,18 @@ def read_case_file(path: Path) -> tuple[Case | None, list[Problem]]:
     doc, problems = read_yaml(path)
     if problems:
         return None, problems
+    return read_case(doc, path.parent)
+
+
+def read_case(doc: YamlDocument, folder: Path) -> tuple[Case | None, list[Problem]]:
+    """Check a parsed case file; documents named by ``file`` are read from ``folder``."""
     shape = Shape(doc)
     top = shape.mapping(
         doc.data, (), required=("id", "title", "guild", "rules", "parties", "events"), optional=TOP
     )
     if top is None:
         return None, shape.problems
-    reader = _CaseReader(shape, path.parent)
+    reader = _CaseReader(shape, folder)
     case = reader.read(top)
     return (case if not shape.problems else None), shape.problems
 

@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from guildhall.bargaining.casefile import read_case_file
+from guildhall.bargaining.casefile import read_case
 from guildhall.bargaining.eventfile import read_event
 from guildhall.bargaining.records import Case, Event
 from guildhall.bargaining.rulebook import Rulebook, parse_rulebook
@@ -42,7 +42,10 @@ def rulebook_for(case: Case, rules_text: str) -> Rulebook:
 
 def load_case_file(database_url: str, path: Path, *, clock: Clock | None = None) -> Case:
     """Check a case file (shape, sources, rules over its whole log) and store it."""
-    case, problems = read_case_file(path)
+    doc, problems = read_yaml(path)
+    if problems:
+        raise InvalidInput(problems)
+    case, problems = read_case(doc, path.parent)
     if problems or case is None:
         raise InvalidInput(problems)
     rules_path = rules_file(case.rules)
@@ -59,8 +62,8 @@ def load_case_file(database_url: str, path: Path, *, clock: Clock | None = None)
             ]
         ) from None
     rulebook = rulebook_for(case, rules_text)
-    _check_agreements(case, path)
-    _replay(case, rulebook, path)
+    _check_agreements(case, doc)
+    _replay(case, rulebook, doc)
     raw = path.read_bytes()
     store = Store(database_url)
     try:
@@ -78,10 +81,9 @@ def load_case_file(database_url: str, path: Path, *, clock: Clock | None = None)
     return case
 
 
-def _check_agreements(case: Case, path: Path) -> None:
+def _check_agreements(case: Case, doc: YamlDocument) -> None:
     """Every agreement the case names must be a terms file in ``agreements/``."""
     known = {a["id"] for a in terms.list_terms()}
-    doc, _ = read_yaml(path)
     problems = [
         doc.problem(
             ("agreements", i, "id"),
@@ -104,9 +106,8 @@ def _check_agreements(case: Case, path: Path) -> None:
         raise InvalidInput(problems)
 
 
-def _replay(case: Case, rulebook: Rulebook, path: Path) -> None:
+def _replay(case: Case, rulebook: Rulebook, doc: YamlDocument) -> None:
     """Every event of the file must be allowed by the rules, given the ones before it."""
-    doc, _ = read_yaml(path)
     problems: list[Problem] = []
     for index, event in enumerate(case.events):
         for refusal in check(rulebook, case.guild, case.events[:index], event):

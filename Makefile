@@ -15,7 +15,6 @@ $(STAMP): pyproject.toml scripts/bootstrap.sh
 	@touch $(STAMP)
 
 run: $(STAMP)
-	sh scripts/system-deps.sh run
 	$(BIN)/guildhall demo
 
 lint: $(STAMP)
@@ -26,7 +25,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 system:
-	sh scripts/system-deps.sh test
+	sh scripts/system-deps.sh
 
 pytest: $(STAMP) system
 	$(BIN)/pytest

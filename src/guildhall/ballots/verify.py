@@ -121,8 +121,8 @@ def _check_chunk(
         if what is not None:
             failures.append(Failure(line, seq, kind, what))
         elif cred is not None and ct_key is not None:
-            a_sum = group.add(a_sum, bytes.fromhex(ct_key[:64]))
-            b_sum = group.add(b_sum, bytes.fromhex(ct_key[64:]))
+            a_sum = group.add(a_sum, bytes.fromhex(ct_key[: 2 * group.POINT_BYTES]))
+            b_sum = group.add(b_sum, bytes.fromhex(ct_key[2 * group.POINT_BYTES :]))
             count += 1
         seen.append(_Seen(line, seq, entry["prev"], kind, entry["hash"], ok, None, cred, ct_key))
     return seen, failures, (a_sum, b_sum), count

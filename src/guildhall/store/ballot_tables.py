@@ -46,7 +46,7 @@ class ElectionRow(Base):
     trustees_n: Mapped[int] = mapped_column(Integer)
     trustees_k: Mapped[int] = mapped_column(Integer)
     trustees: Mapped[dict[str, Any]] = mapped_column(JSON)
-    public_key: Mapped[str] = mapped_column(String(64))
+    public_key: Mapped[str] = mapped_column(String(66))
     election_hash: Mapped[str | None] = mapped_column(String(64))
     record_date: Mapped[date | None] = mapped_column(Date)
     eligible: Mapped[int] = mapped_column(Integer, default=0)
@@ -95,7 +95,7 @@ class BallotRow(Base):
     pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     election_id: Mapped[str] = mapped_column(ForeignKey("ballot_elections.id"), index=True)
     credential: Mapped[str] = mapped_column(String(64))
-    ciphertext: Mapped[str] = mapped_column(String(128))
+    ciphertext: Mapped[str] = mapped_column(String(132))
     tracker: Mapped[str] = mapped_column(String(64), index=True)
     board_seq: Mapped[int] = mapped_column(Integer)
 

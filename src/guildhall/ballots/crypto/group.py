@@ -1,54 +1,43 @@
-"""The ristretto255 group (RFC 9496) through the system libsodium.
+"""The secp256k1 group (SEC 2) through libsecp256k1, as bundled by ``coincurve``.
 
-Points are their canonical 32-byte encodings (``bytes``); the identity is 32 zero bytes.
-Scalars are Python ``int`` in ``[0, L)``. Decoding a point checks it is canonical, which
-is all the subgroup checking ristretto255 needs.
+Points are their 33-byte SEC 1 compressed encodings (``bytes``); the identity, which has
+no compressed encoding, is written as 33 zero bytes so that every point has one length.
+Scalars are Python ``int`` in ``[0, L)``. secp256k1 has prime order (cofactor 1), so a
+point that decodes is a group element: there is no subgroup to check.
 
 >>> add(base_mul(2), base_mul(3)) == base_mul(5)
 True
->>> mul(0, GENERATOR) == IDENTITY
+>>> mul(0, GENERATOR) == IDENTITY == sub(GENERATOR, GENERATOR)
 True
 """
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import secrets
+from functools import lru_cache
+
+from coincurve import PublicKey
 
 from guildhall.ballots.errors import CryptoError
 
-L = 2**252 + 27742317777372353535851937790883648493
-"""The order of the group."""
+L = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
+"""The order of the group (SEC 2's ``n``)."""
 
-POINT_BYTES = 32
+POINT_BYTES = 33
 SCALAR_BYTES = 32
-IDENTITY = bytes(32)
+IDENTITY = bytes(POINT_BYTES)
 
 
-def _load() -> ctypes.CDLL:
-    name = ctypes.util.find_library("sodium")
-    if name is None:
-        raise ImportError("libsodium (>= 1.0.18) is required for ballots; install libsodium23")
-    lib = ctypes.CDLL(name)
-    if lib.sodium_init() < 0:
-        raise ImportError("libsodium failed to initialise")
-    if not hasattr(lib, "crypto_scalarmult_ristretto255"):
-        raise ImportError("the installed libsodium has no ristretto255 (needs >= 1.0.18)")
-    return lib
-
-
-_lib = _load()
-_base = _lib.crypto_scalarmult_ristretto255_base
-_mul = _lib.crypto_scalarmult_ristretto255
-_add = _lib.crypto_core_ristretto255_add
-_sub = _lib.crypto_core_ristretto255_sub
-_valid = _lib.crypto_core_ristretto255_is_valid_point
-_buffer = ctypes.create_string_buffer
+@lru_cache(maxsize=4096)
+def _decoded(point: bytes) -> PublicKey:
+    # A verifier uses the election key, the shifts and each ciphertext several times;
+    # decoding (a square root) is then done once. ``ValueError`` for a non-point.
+    return PublicKey(point)
 
 
 def scalar_bytes(k: int) -> bytes:
-    return k.to_bytes(SCALAR_BYTES, "little")
+    """32 bytes, big-endian (SEC 1)."""
+    return k.to_bytes(SCALAR_BYTES, "big")
 
 
 def base_mul(k: int) -> bytes:
@@ -56,9 +45,7 @@ def base_mul(k: int) -> bytes:
     k %= L
     if k == 0:
         return IDENTITY
-    out = _buffer(POINT_BYTES)
-    _base(out, k.to_bytes(SCALAR_BYTES, "little"))
-    return out.raw
+    return PublicKey.from_valid_secret(k.to_bytes(SCALAR_BYTES, "big")).format()
 
 
 def mul(k: int, point: bytes) -> bytes:
@@ -66,31 +53,42 @@ def mul(k: int, point: bytes) -> bytes:
     k %= L
     if k == 0 or point == IDENTITY:
         return IDENTITY
-    out = _buffer(POINT_BYTES)
-    # libsodium returns -1 only for an invalid input (excluded) or an identity result.
-    if _mul(out, k.to_bytes(SCALAR_BYTES, "little"), point) != 0:
-        return IDENTITY
-    return out.raw
-
-
-def add(p: bytes, q: bytes) -> bytes:
-    out = _buffer(POINT_BYTES)
-    _add(out, p, q)
-    return out.raw
-
-
-def sub(p: bytes, q: bytes) -> bytes:
-    out = _buffer(POINT_BYTES)
-    _sub(out, p, q)
-    return out.raw
+    return _decoded(point).multiply(k.to_bytes(SCALAR_BYTES, "big")).format()
 
 
 def neg(p: bytes) -> bytes:
-    return sub(IDENTITY, p)
+    """``-p``: the same x, the other y (y is never 0 on secp256k1, so the parity flips)."""
+    if p == IDENTITY:
+        return IDENTITY
+    return bytes((p[0] ^ 1,)) + p[1:]
+
+
+def add(p: bytes, q: bytes) -> bytes:
+    if p == IDENTITY:
+        return q
+    if q == IDENTITY:
+        return p
+    if p[1:] == q[1:] and p[0] != q[0]:
+        return IDENTITY  # q == -p
+    return PublicKey.combine_keys([_decoded(p), _decoded(q)]).format()
+
+
+def sub(p: bytes, q: bytes) -> bytes:
+    return add(p, neg(q))
 
 
 def is_valid(point: bytes) -> bool:
-    return len(point) == POINT_BYTES and _valid(point) == 1
+    if len(point) != POINT_BYTES:
+        return False
+    if point == IDENTITY:
+        return True
+    if point[0] not in (2, 3):
+        return False
+    try:
+        _decoded(point)
+    except ValueError:
+        return False
+    return True
 
 
 def random_scalar() -> int:
@@ -102,7 +100,7 @@ GENERATOR = base_mul(1)
 
 
 def point_from_hex(text: object, what: str = "point") -> bytes:
-    """A point from 64 hex characters; refuses anything but a canonical encoding."""
+    """A point from 66 hex characters; refuses anything but a canonical encoding."""
     if not isinstance(text, str) or len(text) != 2 * POINT_BYTES:
         raise CryptoError(f"{what} must be {2 * POINT_BYTES} hex characters")
     try:
@@ -110,19 +108,19 @@ def point_from_hex(text: object, what: str = "point") -> bytes:
     except ValueError as exc:
         raise CryptoError(f"{what} is not hex") from exc
     if raw.hex() != text or not is_valid(raw):
-        raise CryptoError(f"{what} is not a canonical ristretto255 point")
+        raise CryptoError(f"{what} is not a canonical secp256k1 point")
     return raw
 
 
 def scalar_from_hex(text: object, what: str = "scalar") -> int:
-    """A scalar from 64 hex characters (32 bytes little-endian); refuses values >= L."""
+    """A scalar from 64 hex characters (32 bytes big-endian); refuses values >= L."""
     if not isinstance(text, str) or len(text) != 2 * SCALAR_BYTES:
         raise CryptoError(f"{what} must be {2 * SCALAR_BYTES} hex characters")
     try:
         raw = bytes.fromhex(text)
     except ValueError as exc:
         raise CryptoError(f"{what} is not hex") from exc
-    value = int.from_bytes(raw, "little")
+    value = int.from_bytes(raw, "big")
     if raw.hex() != text or value >= L:
         raise CryptoError(f"{what} is not a canonical scalar")
     return value

@@ -1,7 +1,7 @@
 """Hashes with domain separation, and canonical JSON.
 
 ``hash_to_scalar(tag, *items)`` is ``Hq`` in ``docs/ballots.md`` §4: SHA-512 over each item
-prefixed by its 4-byte big-endian length, the digest read little-endian and reduced mod L.
+prefixed by its 4-byte big-endian length, the digest read big-endian and reduced mod L.
 
 >>> canonical_json({"b": 1, "a": [True, None, "é"]})
 b'{"a":[true,null,"\\xc3\\xa9"],"b":1}'
@@ -15,10 +15,10 @@ from typing import Any
 
 from guildhall.ballots.crypto.group import L
 
-TAG_COEFFICIENT = "guildhall.ballots.v1.coefficient"
-TAG_CHOICE = "guildhall.ballots.v1.choice"
-TAG_DECRYPTION = "guildhall.ballots.v1.decryption"
-TAG_BALLOT = "guildhall.ballots.v1.ballot"
+TAG_COEFFICIENT = "guildhall.ballots.v2.coefficient"
+TAG_CHOICE = "guildhall.ballots.v2.choice"
+TAG_DECRYPTION = "guildhall.ballots.v2.decryption"
+TAG_BALLOT = "guildhall.ballots.v2.ballot"
 
 
 def u64(n: int) -> bytes:
@@ -30,7 +30,7 @@ def hash_to_scalar(tag: str, *items: bytes) -> int:
     for item in (tag.encode("ascii"), *items):
         h.update(len(item).to_bytes(4, "big"))
         h.update(item)
-    return int.from_bytes(h.digest(), "little") % L
+    return int.from_bytes(h.digest(), "big") % L
 
 
 def _refuse_floats(value: Any) -> None:

@@ -56,6 +56,11 @@ def _child(variant: str, data: Path, events: int) -> None:
         backend = connect("duckdb", memory_limit=os.environ.get(MEMORY_LIMIT))
         result = compare(open_tables(backend, data_set), agreements)
         totals = {a["id"]: a["total_cents"] for a in result.agreements}
+        digest = [
+            [[r.get("decile", 0), r["members"], r["baseline_cents"], *r["bands"].values()]
+             for r in [*d["deciles"], d["all"]]]
+            for d in result.distribution
+        ]  # fmt: skip
     elif variant == "sql":
         import duckdb
         from costing_sql import cost
@@ -65,6 +70,10 @@ def _child(variant: str, data: Path, events: int) -> None:
         limit = os.environ.get(MEMORY_LIMIT)
         found = cost(duckdb.connect(config=duckdb_settings(limit)), data_set, agreements)
         totals = {k: int(v) for k, v in found["totals"].items()}
+        digest = [
+            [[r[0] or 0, r[1], int(r[4] or 0), *r[5:]] for r in rows]
+            for rows in found["distribution"]
+        ]
     else:
         import costing_openfisca as of
 
@@ -73,8 +82,13 @@ def _child(variant: str, data: Path, events: int) -> None:
         tbs = of.system(agreements)
         sums = of.run(tbs, inputs, len(agreements))
         totals = {t.id: round(s) for t, s in zip(agreements, sums, strict=True)}
+        digest = []
     wall = time.perf_counter() - started
-    print(json.dumps({"wall": wall, "peak_rss": _peak_rss_bytes(), "totals": totals}))
+    print(
+        json.dumps(
+            {"wall": wall, "peak_rss": _peak_rss_bytes(), "totals": totals, "digest": digest}
+        )
+    )
 
 
 def _measure(variant: str, data: Path, events: int) -> dict[str, object]:
@@ -172,10 +186,13 @@ def main() -> None:
             )
             if variant == "engine":
                 engine_totals = results[0]["totals"]
+                engine_digest = results[0]["digest"]
                 engine_rate = size / wall
             else:
                 same = results[0]["totals"] == engine_totals
                 print(f"  totals equal to the cent: {same} {engine_totals}")
+                same = results[0]["digest"] == engine_digest
+                print(f"  deciles equal (members, baseline cents, the five bands): {same}")
         print(f"  engine / hand-written SQL: {medians['engine'] / medians['sql']:.2f}x")
     if args.openfisca_events:
         data = _data(sizes[0])

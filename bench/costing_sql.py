@@ -16,6 +16,7 @@ from typing import Any
 
 import duckdb
 
+from guildhall.costing.compare import CREDITS_PER_PASS
 from guildhall.costing.params import Terms
 
 TRADITIONAL = "('theatrical', 'network_tv', 'cable_tv')"
@@ -295,23 +296,48 @@ def cost(con: duckdb.DuckDBPyConnection, data: Any, agreements: Sequence[Terms])
     amounts_or_zero = ", ".join(
         f"coalesce(p.amount_{i}, 0) AS amount_{i}" for i in range(len(agreements))
     )
+    # The split runs over ranges of production ids holding at most CREDITS_PER_PASS
+    # credits each, as the engine does, and the partial sums are added at the end.
+    credits_rows = con.execute(f"SELECT count(*) FROM {src['credits']}").fetchone()[0]
+    lo, hi = con.execute(
+        f"SELECT min(production_id), max(production_id) + 1 FROM {src['productions']}"
+    ).fetchone()
+    passes = max(1, min(hi - lo, -(-credits_rows // CREDITS_PER_PASS)))
+    step = -(-(hi - lo) // passes)
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE per_production AS
+        SELECT production_id, {amount_columns} FROM amounts GROUP BY ALL"""
+    )
+    totals_columns = ", ".join(f"total_{i} BIGINT" for i in range(len(agreements)))
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE partials"
+        f" (performer_id BIGINT, earnings_cents BIGINT, {totals_columns})"
+    )
+    for first in range(lo, hi, step):
+        end = min(hi, first + step)
+        con.execute(
+            f"""INSERT INTO partials
+            WITH credits AS (
+              SELECT production_id, performer_id, units::BIGINT AS units, earnings_cents,
+                     (sum(units) OVER (PARTITION BY production_id ORDER BY performer_id
+                                       ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW))::BIGINT
+                       AS through,
+                     (sum(units) OVER (PARTITION BY production_id))::BIGINT AS total
+              FROM {src["credits"]}
+              WHERE production_id >= {first} AND production_id < {end})
+            SELECT performer_id, sum(earnings_cents)::BIGINT AS earnings_cents, {shares}
+            FROM (SELECT c.performer_id, c.earnings_cents, c.units, c.through, c.total,
+                         {amounts_or_zero}
+                  FROM credits c LEFT JOIN per_production p USING (production_id))
+            GROUP BY performer_id"""
+        )
+    sums = ", ".join(
+        f"sum({c})::BIGINT AS {c}"
+        for c in ["earnings_cents", *(f"total_{i}" for i in range(len(agreements)))]
+    )
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE performers AS
-        WITH per_production AS (
-          SELECT production_id, {amount_columns} FROM amounts GROUP BY ALL),
-        credits AS (
-          SELECT production_id, performer_id, units::BIGINT AS units, earnings_cents,
-                 (sum(units) OVER (PARTITION BY production_id ORDER BY performer_id
-                                   ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW))::BIGINT
-                   AS through,
-                 (sum(units) OVER (PARTITION BY production_id))::BIGINT AS total
-          FROM {src["credits"]}),
-        totals AS (
-          SELECT performer_id, sum(earnings_cents)::BIGINT AS earnings_cents, {shares}
-          FROM (SELECT c.performer_id, c.earnings_cents, c.units, c.through, c.total,
-                       {amounts_or_zero}
-                FROM credits c LEFT JOIN per_production p USING (production_id))
-          GROUP BY performer_id)
+        WITH totals AS (SELECT performer_id, {sums} FROM partials GROUP BY performer_id)
         SELECT *, ntile(10) OVER (ORDER BY earnings_cents, performer_id) AS decile FROM totals"""
     )
     distribution = []

@@ -75,18 +75,24 @@ def performer_earnings_and_shares(
     the performer's shares of each production's total under agreement *i*.
 
     One pass over the credits for every agreement: the amounts are first summed per
-    production into one column per agreement (a table with a row per production), joined
-    once to the credits, and each column is split there. A production's share is figured
-    on its amount summed over periods and kinds, so a performer's total is exact to the
-    cent against the production's total.
+    production into one column per agreement (``amounts_by_production``: a row per
+    production), joined once to the credits, and each column is split there
+    (``split_among_credits``). A production's share is figured on its amount summed over
+    periods and kinds, so a performer's total is exact to the cent against the
+    production's total."""
+    wide = amounts_by_production(amounts, agreements, UNALLOCATED_KINDS)
+    return split_among_credits(wide, credits, len(agreements))
 
-    The credits are not first summed per (production, performer): each credit row takes
-    ``round(A × T_r / U) − round(A × T_(r−1) / U)``, with ``T_r`` the units of the rows
-    up to and including it in performer order. A performer's rows on a production are
-    consecutive in that order, so their shares add up (the sum telescopes) to exactly the
-    performer's share in ``credit_shares``, whatever the order among them."""
-    kept = amounts.filter(~amounts.kind.isin(UNALLOCATED_KINDS))
-    wide = kept.group_by("production_id").aggregate(
+
+def amounts_by_production(
+    amounts: ir.Table, agreements: Sequence[str | int], unallocated: Sequence[str | int]
+) -> ir.Table:
+    """(production_id, amount_0, amount_1, ...): each agreement's amounts on a production,
+    summed over periods and the kinds that are shared among performers. ``agreements`` and
+    ``unallocated`` are the values of the ``agreement`` and ``kind`` columns: names, or
+    the small integers of an encoded amounts table."""
+    kept = amounts.filter(~amounts.kind.isin(list(unallocated)))
+    return kept.group_by("production_id").aggregate(
         **{
             f"amount_{i}": int64(
                 ibis.ifelse(kept.agreement == agreement, kept.amount_cents, 0).sum()
@@ -94,6 +100,17 @@ def performer_earnings_and_shares(
             for i, agreement in enumerate(agreements)
         }
     )
+
+
+def split_among_credits(wide: ir.Table, credits: ir.Table, count: int) -> ir.Table:
+    """Per performer: ``earnings_cents`` and ``total_<i>`` for each of ``count`` columns
+    ``amount_<i>`` of ``wide`` (a row per production).
+
+    The credits are not first summed per (production, performer): each credit row takes
+    ``round(A × T_r / U) − round(A × T_(r−1) / U)``, with ``T_r`` the units of the rows
+    up to and including it in performer order. A performer's rows on a production are
+    consecutive in that order, so their shares add up (the sum telescopes) to exactly the
+    performer's share in ``credit_shares``, whatever the order among them."""
     through = ibis.window(
         group_by="production_id", order_by="performer_id", preceding=None, following=0
     )
@@ -107,8 +124,7 @@ def performer_earnings_and_shares(
     )
     joined = shares.left_join(wide, "production_id")
     split = {
-        f"total_{i}": share_of(joined[f"amount_{i}"].fill_null(0), joined)
-        for i in range(len(agreements))
+        f"total_{i}": share_of(joined[f"amount_{i}"].fill_null(0), joined) for i in range(count)
     }
     per_row = joined.select("performer_id", "earnings_cents", **split)
     return per_row.group_by("performer_id").aggregate(

@@ -18,7 +18,14 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
-from guildhall.costing.allocation import allocate, credit_shares, performer_earnings_and_shares
+from guildhall.costing.allocation import (
+    UNALLOCATED_KINDS,
+    allocate,
+    amounts_by_production,
+    credit_shares,
+    split_among_credits,
+)
+from guildhall.costing.arith import int64
 from guildhall.costing.engine import (
     Tables,
     decoded,
@@ -26,6 +33,7 @@ from guildhall.costing.engine import (
     materialize,
     production_amounts,
 )
+from guildhall.costing.formulas import KINDS
 from guildhall.costing.jurisdiction import READINGS, is_covered, production_facts
 from guildhall.costing.params import Terms
 
@@ -144,10 +152,63 @@ def coverage(tables: Tables, agreements: Sequence[Terms]) -> list[dict[str, Any]
     return out
 
 
-def performer_totals(tables: Tables, amounts: ir.Table, agreements: Sequence[Terms]) -> ir.Table:
+CREDITS_PER_PASS = 8_000_000
+"""The per-performer stage splits at most about this many credits at a time."""
+
+
+def production_ranges(tables: Tables, per_pass: int = CREDITS_PER_PASS) -> list[tuple[int, int]]:
+    """Consecutive ``[first, end)`` ranges of production ids, each holding about
+    ``per_pass`` credits or fewer (equal widths; credits are spread evenly over ids)."""
+    credits = int(tables.credits.count().to_pyarrow().as_py())
+    ids = tables.productions.production_id
+    bounds = tables.productions.aggregate(lo=ids.min(), hi=ids.max()).to_pyarrow().to_pylist()[0]
+    if bounds["lo"] is None:
+        return [(0, 1)]
+    lo, hi = int(bounds["lo"]), int(bounds["hi"]) + 1
+    passes = max(1, min(hi - lo, -(-credits // per_pass)))
+    step = -(-(hi - lo) // passes)
+    return [(first, min(hi, first + step)) for first in range(lo, hi, step)]
+
+
+def _in_range(table: ir.Table, first: int, end: int) -> ir.Table:
+    return table.filter((table.production_id >= first) & (table.production_id < end))
+
+
+def performer_totals(
+    tables: Tables,
+    kept: ir.Table,
+    agreements: Sequence[Terms],
+    per_pass: int = CREDITS_PER_PASS,
+) -> ir.Table:
     """One row per performer with credits: earnings, one total column per agreement, and
-    the decile of members' earnings."""
-    totals = performer_earnings_and_shares(amounts, tables.credits, [t.id for t in agreements])
+    the decile of members' earnings. ``kept`` is the amounts table as ``encoded`` keeps it.
+
+    Each production's amount is split among its credits in ranges of production ids, one
+    range at a time (``production_ranges``), and the performers' partial sums are added
+    up at the end: a performer's total is the same sum either way, and the splitting,
+    the stage that holds the most in memory, holds one range's credits at a time."""
+    count = len(agreements)
+    unallocated = [KINDS.index(k) for k in UNALLOCATED_KINDS]
+    wide = amounts_by_production(kept, list(range(count)), unallocated)
+    ranges = production_ranges(tables, per_pass)
+    if len(ranges) == 1:
+        totals = split_among_credits(wide, tables.credits, count)
+    else:
+        wide = materialize(wide, "gh_production_amounts")
+        parts = [
+            materialize(
+                split_among_credits(
+                    _in_range(wide, first, end), _in_range(tables.credits, first, end), count
+                ),
+                "gh_performer_part",
+            )
+            for first, end in ranges
+        ]
+        stacked = ibis.union(*parts, distinct=False)
+        columns = ["earnings_cents", *(f"total_{i}" for i in range(count))]
+        totals = stacked.group_by("performer_id").aggregate(
+            **{name: int64(stacked[name].sum()) for name in columns}
+        )
     order = ibis.window(order_by=[totals.earnings_cents, totals.performer_id])
     return totals.mutate(decile=(ibis.ntile(10).over(order) + 1).cast("int64"))
 
@@ -253,17 +314,19 @@ def compare(
 ) -> Comparison:
     """Cost every agreement over ``tables`` and compare each with the first."""
     kept = materialize(encoded(production_amounts(tables, agreements), agreements), "gh_amounts")
-    return _compare_cached(tables, decoded(kept, agreements), agreements, performer_id)
+    return _compare_cached(tables, kept, agreements, performer_id)
 
 
 def _compare_cached(
-    tables: Tables, amounts: ir.Table, agreements: Sequence[Terms], performer_id: int | None
+    tables: Tables, kept: ir.Table, agreements: Sequence[Terms], performer_id: int | None
 ) -> Comparison:
-    year = amounts.period_start.year().cast("string")
+    """``kept``: the amounts as ``encoded`` keeps them; sums group on its small integers
+    and the names are put back on the few rows that come out."""
+    year = kept.period_start.year().cast("int32")
     summed = (
-        amounts.mutate(year=year)
+        kept.mutate(year=year)
         .group_by(["agreement", "kind", "year"])
-        .aggregate(amount_cents=amounts.amount_cents.sum())
+        .aggregate(amount_cents=int64(kept.amount_cents.sum()))
         .to_pyarrow()
         .to_pylist()
     )
@@ -272,7 +335,8 @@ def _compare_cached(
     by_year: dict[tuple[str, str], int] = {}
     for row in summed:
         cents = int(row["amount_cents"])
-        agreement, kind, when = str(row["agreement"]), str(row["kind"]), str(row["year"])
+        agreement, kind = agreements[int(row["agreement"])].id, KINDS[int(row["kind"])]
+        when = str(row["year"])
         found[agreement] = found.get(agreement, 0) + cents
         by_kind[(agreement, kind)] = by_kind.get((agreement, kind), 0) + cents
         by_year[(agreement, when)] = by_year.get((agreement, when), 0) + cents
@@ -283,8 +347,9 @@ def _compare_cached(
         coverage=coverage(tables, agreements),
     )
     if performer_id is not None:
+        amounts = decoded(kept, agreements)
         result.performer = performer_view(tables, amounts, agreements, performer_id)
         return result
-    performers = materialize(performer_totals(tables, amounts, agreements), "gh_performers")
+    performers = materialize(performer_totals(tables, kept, agreements), "gh_performers")
     result.distribution = distribution(performers, agreements)
     return result

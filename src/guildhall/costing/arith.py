@@ -3,8 +3,9 @@
 Amounts are carried in micro-cents (cents × 10**6) until a formula's result becomes money
 owed; ``to_cents`` then rounds once, half up, as ``guildhall.core.money`` does. Rates are
 integer parts per million of the base (a rate of 0.36% is 3,600). Division in SQL engines
-goes through binary floating point, so every quotient here is corrected with an exact
-integer remainder: the results are exact for operands below 2**62.
+goes through binary floating point, so the exact integer remainder is taken off first and
+the division left is of an exact multiple: the results are exact for operands below 2**62
+and quotients (amounts of money in cents) below 2**52.
 """
 
 from __future__ import annotations
@@ -39,12 +40,14 @@ def int64(value: ir.IntegerValue) -> ir.IntegerValue:
 
 
 def div_half_up(numerator: ir.IntegerValue, denominator: ir.IntegerValue | int) -> ir.IntegerValue:
-    """``numerator / denominator`` rounded half up, for numerator >= 0 and denominator > 0."""
+    """``numerator / denominator`` rounded half up, for numerator >= 0 and denominator > 0.
+
+    ``floor((2n + d) / 2d)``: the integer remainder (exact) is taken off first, so the one
+    floating-point division left divides an exact multiple and its quotient, below 2**52
+    for any amount of money here, converts back to the integer exactly."""
     twice = numerator * 2 + denominator
     span = denominator * 2
-    guess = twice // span
-    remainder = twice - guess * span
-    return (guess + (remainder >= span).cast("int64") - (remainder < 0).cast("int64")).cast("int64")
+    return ((twice - twice % span) / span).round().cast("int64")
 
 
 def to_cents(micro: ir.IntegerValue) -> ir.IntegerValue:

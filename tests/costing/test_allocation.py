@@ -8,9 +8,11 @@ from collections import defaultdict
 import ibis
 
 from guildhall.costing.allocation import (
+    UNALLOCATED_KINDS,
     allocate,
+    amounts_by_production,
     credit_shares,
-    performer_earnings_and_shares,
+    split_among_credits,
 )
 from guildhall.costing.engine import decoded, encoded
 from guildhall.costing.params import terms_from_mapping
@@ -99,7 +101,8 @@ def test_one_pass_totals_equal_the_allocation_per_production() -> None:
         if row["production_id"] != 4:
             assert by_production[(row["agreement"], row["production_id"])] == row["amount_cents"]
 
-    found = performer_earnings_and_shares(amounts, credits, AGREEMENTS).to_pyarrow().to_pylist()
+    wide = amounts_by_production(amounts, AGREEMENTS, UNALLOCATED_KINDS)
+    found = split_among_credits(wide, credits, len(AGREEMENTS)).to_pyarrow().to_pylist()
     earnings: dict[int, int] = defaultdict(int)
     for credit in CREDITS:
         earnings[credit[1]] += credit[3]

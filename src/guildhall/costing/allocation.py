@@ -68,29 +68,18 @@ def allocate(amounts: ir.Table, shares: ir.Table, keys: list[str]) -> ir.Table:
     return ibis.union(allocated, fund, distinct=False)
 
 
-def performer_earnings_and_shares(
-    amounts: ir.Table, credits: ir.Table, agreements: Sequence[str]
-) -> ir.Table:
-    """One row per performer with credits: ``earnings_cents`` and ``total_<i>``, the sum of
-    the performer's shares of each production's total under agreement *i*.
-
-    One pass over the credits for every agreement: the amounts are first summed per
-    production into one column per agreement (``amounts_by_production``: a row per
-    production), joined once to the credits, and each column is split there
-    (``split_among_credits``). A production's share is figured on its amount summed over
-    periods and kinds, so a performer's total is exact to the cent against the
-    production's total."""
-    wide = amounts_by_production(amounts, agreements, UNALLOCATED_KINDS)
-    return split_among_credits(wide, credits, len(agreements))
-
-
 def amounts_by_production(
     amounts: ir.Table, agreements: Sequence[str | int], unallocated: Sequence[str | int]
 ) -> ir.Table:
     """(production_id, amount_0, amount_1, ...): each agreement's amounts on a production,
     summed over periods and the kinds that are shared among performers. ``agreements`` and
     ``unallocated`` are the values of the ``agreement`` and ``kind`` columns: names, or
-    the small integers of an encoded amounts table."""
+    the small integers of an encoded amounts table.
+
+    The per-performer totals of a comparison split these columns (``split_among_credits``)
+    in one pass over the credits for every agreement: a production's share is figured on
+    its amount summed over periods and kinds, so a performer's total is exact to the cent
+    against the production's total."""
     kept = amounts.filter(~amounts.kind.isin(list(unallocated)))
     return kept.group_by("production_id").aggregate(
         **{

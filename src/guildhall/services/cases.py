@@ -195,11 +195,14 @@ def _append_in(session: Session, case_id: str, doc: YamlDocument, clock: Clock |
     return replace(event, seq=seq)
 
 
-def steps(database_url: str, case_id: str, on: date | None = None) -> tuple[Case, list[Step]]:
-    """Which events the rules allow next, on ``on`` (by default the date of the last event)."""
+def steps(
+    database_url: str, case_id: str, on: date | None = None, *, clock: Clock | None = None
+) -> tuple[Case, list[Step]]:
+    """Which events the rules allow next, on ``on`` (by default the date of the last event,
+    or today by ``clock`` for a case with no events yet)."""
     case, rulebook = get_case_and_rules(database_url, case_id)
     timeline = case.timeline()
-    day = on or (timeline[-1].date if timeline else date.today())
+    day = on or (timeline[-1].date if timeline else (clock or SystemClock()).today())
     return case, next_steps(rulebook, case.guild, timeline, day)
 
 

@@ -2,7 +2,9 @@
 
 create → roll import → credentials issue → open → cast → close → tally → certify,
 then anyone can ``verify`` the exported board. ``show`` gives live turnout and what
-blocks opening; ``result`` exists only after the tally.
+blocks opening; ``result`` exists only after the tally. ``trustee`` holds the steps each
+trustee runs on their own machine (deal → seal → receive before ``create``; ``decrypt``
+before ``tally``); they need no database.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from guildhall.core.clock import Clock, SystemClock
 from guildhall.core.errors import InvalidInput
 from guildhall.core.problems import Location, Problem
 from guildhall.services import ballots as service
+from guildhall.services.ballots import trustee as trustee_service
 
 CLOCK: Clock = SystemClock()
 """The clock every command reads; tests replace it."""
@@ -30,8 +33,13 @@ app = typer.Typer(help="Verifiable strike-authorization and ratification votes."
                   no_args_is_help=True)  # fmt: skip
 roll_app = typer.Typer(help="The roll of eligible members.", no_args_is_help=True)
 credentials_app = typer.Typer(help="Voting credentials.", no_args_is_help=True)
+trustee_app = typer.Typer(
+    help="A trustee's steps, on the trustee's own machine: no database, only files.",
+    no_args_is_help=True,
+)
 app.add_typer(roll_app, name="roll")
 app.add_typer(credentials_app, name="credentials")
+app.add_typer(trustee_app, name="trustee")
 
 
 def _when(text: str, field: str) -> datetime:
@@ -54,20 +62,81 @@ def create(
     opens: str = typer.Option(..., help="Opening time, ISO 8601 with offset."),
     closes: str = typer.Option(..., help="Closing time, ISO 8601 with offset."),
     case: str | None = typer.Option(None, help="The bargaining case the vote belongs to."),
-    trustees: int = typer.Option(3, help="Number of trustees."),
-    quorum: int = typer.Option(2, help="Trustees needed to decrypt."),
-    key_dir: Path = typer.Option(..., help="Folder for the trustees' key files (keep private)."),
+    dealing: list[Path] = typer.Option([], help="Each trustee's public dealing, from "
+                                       "`trustee deal` (the trustees hold their own keys)."),
+    trustees: int = typer.Option(3, help="Without --dealing: number of trustees."),
+    quorum: int = typer.Option(2, help="Without --dealing: trustees needed to decrypt."),
+    key_dir: Path | None = typer.Option(None, help="Without --dealing: run the whole key "
+                                        "ceremony here and write every trustee's key file "
+                                        "to this folder (this machine sees every share)."),
     allow_blank: bool = typer.Option(False, help="Allow blank ballots."),
-) -> None:
-    """Create a draft election and run the trustees' key ceremony."""
+) -> None:  # fmt: skip
+    """Create a draft election with the trustees' public keys."""
     paths = service.create(
         database_url(), election_id=election, question=question, text=text,
         opens_at=_when(opens, "opens"), closes_at=_when(closes, "closes"), trustees=trustees,
-        quorum=quorum, key_dir=key_dir, case_id=case, allow_blank=allow_blank, clock=CLOCK,
+        quorum=quorum, key_dir=key_dir, dealing_paths=dealing, case_id=case,
+        allow_blank=allow_blank, clock=CLOCK,
     )  # fmt: skip
+    if not paths:
+        typer.echo(f"created {election} with the keys of {len(dealing)} trustees")
+        return
     typer.echo(f"created {election}; trustee keys (give one to each trustee):")
     for p in paths:
         typer.echo(f"  {p}")
+
+
+@trustee_app.command("deal")
+def trustee_deal(
+    election: str,
+    trustee: int = typer.Option(..., help="This trustee's number, 1..n."),
+    trustees: int = typer.Option(..., help="Number of trustees, n."),
+    quorum: int = typer.Option(..., help="Trustees needed to decrypt, k."),
+    state: Path = typer.Option(..., help="Where to keep this trustee's private state."),
+    out: Path = typer.Option(..., help="The public dealing to hand in."),
+) -> None:
+    """Step 1: draw this trustee's share of the key; hand in the public dealing."""
+    trustee_service.deal(election, trustee, n=trustees, k=quorum, state_path=state,
+                         dealing_path=out)  # fmt: skip
+    typer.echo(f"trustee {trustee}: state kept in {state} (private); hand in {out}")
+
+
+@trustee_app.command("seal")
+def trustee_seal(
+    election: str,
+    state: Path = typer.Option(..., help="This trustee's state, from `trustee deal`."),
+    dealing: list[Path] = typer.Option(..., help="Every trustee's public dealing."),
+    out: Path = typer.Option(..., help="The sealed shares to hand in."),
+) -> None:
+    """Step 2: seal a share for each other trustee, readable only by that trustee."""
+    count = trustee_service.seal(election, state_path=state, dealing_paths=dealing,
+                                 sealed_path=out)  # fmt: skip
+    typer.echo(f"{count} shares sealed; hand in {out}")
+
+
+@trustee_app.command("receive")
+def trustee_receive(
+    election: str,
+    state: Path = typer.Option(..., help="This trustee's state, from `trustee deal`."),
+    dealing: list[Path] = typer.Option(..., help="Every trustee's public dealing."),
+    sealed: list[Path] = typer.Option(..., help="Every other trustee's sealed shares."),
+    key: Path = typer.Option(..., help="Where to write this trustee's key (private)."),
+) -> None:
+    """Step 3: open and check the shares sent to this trustee; write its key."""
+    made = trustee_service.receive(election, state_path=state, dealing_paths=dealing,
+                                   sealed_paths=sealed, key_path=key)  # fmt: skip
+    typer.echo(f"trustee {made.index}: key written to {key}; the state file can be destroyed")
+
+
+@trustee_app.command("decrypt")
+def trustee_decrypt(
+    board: Path = typer.Argument(..., help="The exported board of the closed vote."),
+    key: Path = typer.Option(..., help="This trustee's key file."),
+    out: Path = typer.Option(..., help="The decryption share to hand in."),
+) -> None:
+    """After the vote closes: this trustee's decryption share of the board's total."""
+    share = trustee_service.decrypt(board, key_path=key, share_path=out)
+    typer.echo(f"trustee {share['trustee']}: decryption share written to {out}")
 
 
 @roll_app.command("import")
@@ -175,11 +244,15 @@ def close(election: str) -> None:
 
 @app.command()
 def tally(
-    election: str, key: list[Path] = typer.Option(..., help="Trustee key files (at least k).")
-) -> None:
-    """Sum the ballots and decrypt the total with the trustees' keys."""
+    election: str,
+    share: list[Path] = typer.Option([], help="Trustees' decryption shares, from "
+                                     "`trustee decrypt` (at least k)."),
+    key: list[Path] = typer.Option([], help="Or the trustees' key files themselves."),
+) -> None:  # fmt: skip
+    """Sum the ballots and decrypt the total with at least k trustees."""
     keys = [service.read_key(p) for p in key]
-    outcome = service.tally(database_url(), election, keys, clock=CLOCK)
+    shares = trustee_service.read_shares(share)
+    outcome = service.tally(database_url(), election, keys, shares=shares, clock=CLOCK)
     typer.echo(f"tallied {outcome.cast} ballots; {'passed' if outcome.passed else 'failed'}")
 
 

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from guildhall.ballots.ballot import Ballot
 from guildhall.ballots.crypto.elgamal import total
-from guildhall.ballots.crypto.trustees import TrusteeKey, decryption_share
-from guildhall.ballots.errors import WrongState
+from guildhall.ballots.crypto.trustees import DecryptionShare, TrusteeKey, decryption_share
+from guildhall.ballots.errors import CryptoError, WrongState
 from guildhall.ballots.tally import Outcome, decrypt
+from guildhall.ballots.trustee_steps import decryption_share_from_json
 from guildhall.core.clock import Clock
+from guildhall.core.errors import InvalidInput
+from guildhall.core.problems import Location, Problem
 from guildhall.services import cases
 from guildhall.services.ballots._common import (
     case_event,
@@ -25,9 +29,19 @@ from guildhall.store.ballot_tables import ElectionRow
 
 
 def tally(
-    database_url: str, election_id: str, keys: Sequence[TrusteeKey], *, clock: Clock | None = None
+    database_url: str,
+    election_id: str,
+    keys: Sequence[TrusteeKey] = (),
+    *,
+    shares: Sequence[tuple[Path, Any]] = (),
+    clock: Clock | None = None,
 ) -> Outcome:
-    """Sum the ballots, decrypt with at least k trustees' keys, publish the result."""
+    """Sum the ballots, decrypt the total with at least k trustees, publish the result.
+
+    ``shares``: decryption shares the trustees made on their own machines from the board
+    (``services.ballots.trustee.decrypt``), each with the file it came from; every one is
+    checked against this total and its trustee's verification key. ``keys``: the trustees'
+    key files themselves, for a vote whose trustees share this machine."""
     now = current_time(clock)
     with transaction(database_url) as session:
         r = repo.row(session, election_id, lock=True)
@@ -37,25 +51,33 @@ def tally(
         wrong = [k.index for k in keys if k.election_id != election_id]
         if wrong:
             raise input_problem(f"keys of trustees {wrong} belong to another election", "keys")
-        if len({k.index for k in keys}) < manifest.trustees.k:
-            raise input_problem(f"{manifest.trustees.k} trustees' keys are needed", "keys")
         ballots = [Ballot.from_json(json.loads(line)["body"]["ballot"],
                                     choices=len(manifest.values))
                    for line in repo.entries_of(session, election_id, "ballot")]  # fmt: skip
         encrypted = total(b.ciphertext for b in ballots)
-        shares = [decryption_share(k, context=bytes.fromhex(h), a=encrypted.a) for k in keys]
+        made = [decryption_share(k, context=bytes.fromhex(h), a=encrypted.a) for k in keys]
+        made += [_handed_in(path, data, h, encrypted.a) for path, data in shares]
+        if len({s.trustee for s in made}) < manifest.trustees.k:
+            raise input_problem(f"{manifest.trustees.k} trustees' shares are needed", "keys")
         try:
-            outcome = decrypt(manifest, h, encrypted, shares, len(ballots))
+            outcome = decrypt(manifest, h, encrypted, made, len(ballots))
         except ValueError as exc:
             raise input_problem(str(exc), "keys") from exc
         repo.append(session, election_id, "tally", {"election": h, "ballots": len(ballots),
                     "ciphertext": encrypted.as_json()})  # fmt: skip
-        for share in shares:
+        for share in made:
             repo.append(session, election_id, "decryption", {"election": h, **share.as_json()})
         repo.append(session, election_id, "result", outcome.as_body(h))
         r.result, r.tallied_at = _result_json(r, outcome), now
-        repo.log(session, election_id, "tallied", now, trustees=[k.index for k in keys])
+        repo.log(session, election_id, "tallied", now, trustees=[s.trustee for s in made])
     return outcome
+
+
+def _handed_in(path: Path, data: Any, election_hash: str, a: bytes) -> DecryptionShare:
+    try:
+        return decryption_share_from_json(data, election_hash=election_hash, a=a)
+    except CryptoError as exc:
+        raise InvalidInput([Problem(Location(file=str(path)), str(exc))]) from exc
 
 
 def _result_json(r: ElectionRow, outcome: Outcome) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from guildhall.ballots.crypto.trustees import TrusteeKey, ceremony
 from guildhall.ballots.errors import CryptoError, WrongState
 from guildhall.ballots.manifest import QUESTIONS
 from guildhall.ballots.roll import read_roll
+from guildhall.ballots.trustee_steps import PublicDealing, dealings, public_trustees
 from guildhall.core.clock import Clock
 from guildhall.core.errors import Conflict, InvalidInput
 from guildhall.core.problems import Location, Problem
@@ -42,22 +43,37 @@ def create(
     text: str,
     opens_at: datetime,
     closes_at: datetime,
-    trustees: int,
-    quorum: int,
-    key_dir: Path,
+    trustees: int = 3,
+    quorum: int = 2,
+    key_dir: Path | None = None,
+    dealing_paths: Sequence[Path] = (),
     case_id: str | None = None,
     allow_blank: bool = False,
     clock: Clock | None = None,
 ) -> list[Path]:
-    """A draft election; runs the trustee ceremony and writes one key file per trustee."""
+    """A draft election with its trustees' public keys.
+
+    With ``dealing_paths``, the trustees ran the ceremony on their own machines
+    (``services.ballots.trustee``) and these are their public dealings: nothing secret
+    passes here. With ``key_dir`` instead, the whole ceremony runs in this process and one
+    key file per trustee is written there (a trial, or a guild whose trustees share one
+    machine: this process sees every share). Returns the key files written."""
     if question not in QUESTIONS:
         raise input_problem(f"question must be one of {', '.join(QUESTIONS)}", "question")
-    if not 1 <= quorum <= trustees:
+    if (key_dir is None) == (not dealing_paths):
+        raise input_problem("give either the trustees' dealings or a folder for their keys",
+                            "dealings")  # fmt: skip
+    if key_dir is not None and not 1 <= quorum <= trustees:
         raise input_problem(f"a quorum of {quorum} of {trustees} trustees is impossible", "quorum")
     if case_id is not None:
         cases.get_case(database_url, case_id)
     threshold, max_days = vote_rules(database_url, case_id, question)
-    public, keys = ceremony(election_id, n=trustees, k=quorum)
+    keys: list[TrusteeKey] = []
+    if key_dir is None:
+        public = public_trustees(_dealings(election_id, dealing_paths))
+        trustees, quorum = public.n, public.k
+    else:
+        public, keys = ceremony(election_id, n=trustees, k=quorum)
     now = current_time(clock)
     with transaction(database_url) as session:
         if repo.exists(session, election_id):
@@ -72,12 +88,29 @@ def create(
             credentials_issued=0, ballots_cast=0, created_at=now,
         ))  # fmt: skip
         repo.log(session, election_id, "created", now, trustees=trustees, quorum=quorum)
-    return [_write_key(key_dir, key) for key in keys]
+    if key_dir is None:
+        return []
+    return [write_key(key_dir / f"{k.election_id}-trustee-{k.index}.json", k) for k in keys]
 
 
-def _write_key(key_dir: Path, key: TrusteeKey) -> Path:
-    key_dir.mkdir(parents=True, exist_ok=True)
-    path = key_dir / f"{key.election_id}-trustee-{key.index}.json"
+def _dealings(election_id: str, paths: Sequence[Path]) -> dict[int, PublicDealing]:
+    items = []
+    for path in paths:
+        try:
+            items.append(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError) as exc:
+            raise InvalidInput(
+                [Problem(Location(file=str(path)), f"not a dealing: {exc}")]
+            ) from exc
+    try:
+        return dealings(election_id, items)
+    except CryptoError as exc:
+        raise input_problem(str(exc), "dealings") from exc
+
+
+def write_key(path: Path, key: TrusteeKey) -> Path:
+    """A trustee's key file: created with mode 0600, never over an existing file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as f:
         json.dump({"election": key.election_id, "trustee": key.index,

@@ -328,3 +328,26 @@ def _receive_with_state(tmp: Path, state: Path) -> int:
             str(tmp / "x-key.json"),
         ]
     )
+
+
+def test_create_takes_dealings_or_a_key_folder_not_both(
+    sqlite_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _ceremony(tmp_path)
+    base = ["--db", sqlite_url, "ballots", "create", ELECTION, "--question", "ratification",
+            "--text", "Ratify?", "--opens", "2009-06-01T12:00:00+00:00",
+            "--closes", "2009-06-09T12:00:00+00:00"]  # fmt: skip
+    capsys.readouterr()
+    assert run(base) == 2
+    assert "either the trustees' dealings or a folder for their keys" in capsys.readouterr().err
+    both = [*base, *_options("--dealing", _files(tmp_path, "dealing")), "--key-dir",
+            str(tmp_path / "keys")]  # fmt: skip
+    assert run(both) == 2
+    assert not (tmp_path / "keys").exists()
+    # A dealing for another election is refused by name.
+    other = json.loads(_files(tmp_path, "dealing")[2].read_text())
+    other["election"] = "another"
+    _files(tmp_path, "dealing")[2].write_text(json.dumps(other))
+    capsys.readouterr()
+    assert run([*base, *_options("--dealing", _files(tmp_path, "dealing"))]) == 2
+    assert "trustee 3's dealing is for election 'another'" in capsys.readouterr().err

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from guildhall.ballots import credentials
-from guildhall.ballots.crypto import elgamal
+from guildhall.ballots.crypto import elgamal, group
 from guildhall.ballots.crypto.elgamal import Ciphertext, Nonce
 from guildhall.ballots.crypto.group import random_scalar
 from guildhall.ballots.crypto.hashing import TAG_BALLOT, canonical_json, h256
@@ -93,6 +93,20 @@ def encrypt_ballot(
     nonce: Nonce = random_scalar,
 ) -> Ballot:
     """On the member's device: encrypt ``choice``, prove it valid, sign with the credential."""
+    return encrypt_ballot_for_audit(manifest, election_hash, seed, choice, nonce=nonce)[0]
+
+
+def encrypt_ballot_for_audit(
+    manifest: Manifest,
+    election_hash: str,
+    seed: bytes,
+    choice: str,
+    *,
+    nonce: Nonce = random_scalar,
+) -> tuple[Ballot, int]:
+    """``encrypt_ballot``, also returning the encryption's randomness ``r``: revealing it
+    lets anyone check which choice the ballot holds (``audit_problem``), so a ballot whose
+    ``r`` was revealed must never be cast."""
     index = manifest.index_of(choice)
     values = manifest.values
     credential = credentials.public_of(seed)
@@ -109,7 +123,28 @@ def encrypt_ballot(
     )
     unsigned = Ballot(election_hash, credential, ciphertext, proof, b"")
     signature = credentials.sign(seed, signed_bytes(unsigned.unsigned_json()))
-    return Ballot(election_hash, credential, ciphertext, proof, signature)
+    return Ballot(election_hash, credential, ciphertext, proof, signature), r
+
+
+def audit_problem(
+    ballot: Ballot, *, manifest: Manifest, election_hash: str, choice: str, r: int
+) -> str | None:
+    """The cast-or-audit check (Benaloh): whether ``ballot`` is a valid ballot that encrypts
+    ``choice`` with randomness ``r``; what is wrong, or ``None``."""
+    problem = ballot_problem(
+        ballot, election_hash=election_hash, key=manifest.public_key, values=manifest.values
+    )
+    if problem:
+        return problem
+    try:
+        value = manifest.values[manifest.index_of(choice)]
+    except ValueError as exc:
+        return str(exc)
+    a = group.base_mul(r)
+    b = group.add(group.mul(r, manifest.public_key), group.base_mul(value))
+    if (ballot.ciphertext.a, ballot.ciphertext.b) != (a, b):
+        return f"the ballot does not encrypt {choice!r} with the revealed randomness"
+    return None
 
 
 def ballot_problem(

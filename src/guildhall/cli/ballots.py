@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import sys
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -188,11 +190,49 @@ def open_(election: str) -> None:
 
 @app.command()
 def encrypt(
-    election: str, credential: str = typer.Option(...), choice: str = typer.Option(...)
-) -> None:
+    election: str,
+    credential: str = typer.Option(...),
+    choice: str = typer.Option(...),
+    audit_record: Path | None = typer.Option(
+        None, "--audit-record", help="Also write what reveals this ballot's choice, to check "
+        "the encryption with `ballots audit`; a ballot audited is never cast.",
+    ),
+) -> None:  # fmt: skip
     """Prepare a ballot on the member's own machine; prints the ballot JSON."""
-    ballot = service.prepare_ballot(database_url(), election, credential, choice)
+    if audit_record is not None and audit_record.exists():
+        raise InvalidInput([Problem(Location(file=str(audit_record)), "exists already")])
+    if audit_record is None:
+        ballot = service.prepare_ballot(database_url(), election, credential, choice)
+    else:
+        ballot, record = service.prepare_audited_ballot(database_url(), election, credential,
+                                                        choice)  # fmt: skip
+        fd = os.open(audit_record, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(record, f)
     print_json(ballot.as_json())
+
+
+def _json_file(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InvalidInput([Problem(Location(file=str(path)), f"unreadable: {exc}")]) from exc
+
+
+@app.command()
+def audit(
+    election: str,
+    ballot: Path = typer.Argument(..., help="The ballot JSON that `encrypt` printed."),
+    record: Path = typer.Option(..., help="Its audit record (`encrypt --audit-record`)."),
+) -> None:
+    """Check, on another machine, that a ballot holds the choice its device said (cast or
+    audit: an audited ballot is spoiled; encrypt again to vote)."""
+    ballot_json, record_json = _json_file(ballot), _json_file(record)
+    problem = service.audit(database_url(), election, ballot_json, record_json)
+    if problem:
+        typer.echo(f"FAIL {problem}", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"the ballot holds {record_json['choice']!r}; it is spoiled: encrypt again to vote")
 
 
 @app.command()

@@ -9,16 +9,19 @@ from guildhall.services.ballots._common import election_manifest, manifest_of
 from guildhall.services.ballots.counting import board_lines, certify, result, tally
 from guildhall.services.ballots.setup import create, import_roll, issue_credentials, read_key
 from guildhall.services.ballots.voting import (
+    audit,
     cast,
     close,
     find_tracker,
     list_elections,
     open_election,
+    prepare_audited_ballot,
     prepare_ballot,
     status,
 )
 
 __all__ = [
+    "audit",
     "board_lines",
     "cast",
     "certify",
@@ -31,6 +34,7 @@ __all__ = [
     "list_elections",
     "manifest_of",
     "open_election",
+    "prepare_audited_ballot",
     "prepare_ballot",
     "read_key",
     "result",

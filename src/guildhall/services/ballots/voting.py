@@ -5,7 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from guildhall.ballots import credentials as creds
-from guildhall.ballots.ballot import Ballot, ballot_problem, encrypt_ballot
+from guildhall.ballots.ballot import (
+    Ballot,
+    audit_problem,
+    ballot_problem,
+    encrypt_ballot_for_audit,
+)
+from guildhall.ballots.crypto.group import scalar_from_hex, scalar_hex
 from guildhall.ballots.errors import BallotRejected, CryptoError, WrongState
 from guildhall.core.clock import Clock
 from guildhall.core.problems import Location, Problem
@@ -74,12 +80,40 @@ def open_election(database_url: str, election_id: str, *, clock: Clock | None = 
 
 def prepare_ballot(database_url: str, election_id: str, credential: str, choice: str) -> Ballot:
     """What the member's device does: encrypt, prove and sign a choice."""
+    return prepare_audited_ballot(database_url, election_id, credential, choice)[0]
+
+
+def prepare_audited_ballot(
+    database_url: str, election_id: str, credential: str, choice: str
+) -> tuple[Ballot, dict[str, str]]:
+    """A ballot and its audit record (the choice and the encryption's randomness): with the
+    record anyone can check the ballot holds the choice (``audit``). An audited ballot is
+    spoiled: the member encrypts again to vote."""
     manifest, election_hash = election_manifest(database_url, election_id)
     try:
         seed = creds.parse_private(credential)
-        return encrypt_ballot(manifest, election_hash, seed, choice)
+        ballot, r = encrypt_ballot_for_audit(manifest, election_hash, seed, choice)
     except (CryptoError, ValueError) as exc:
         raise BallotRejected.because(str(exc), field="choice") from exc
+    record = {"election": election_hash, "tracker": ballot.tracker, "choice": choice,
+              "randomness": scalar_hex(r)}  # fmt: skip
+    return ballot, record
+
+
+def audit(database_url: str, election_id: str, ballot_json: Any, record: Any) -> str | None:
+    """Whether a ballot holds the choice its audit record says; what is wrong, or ``None``."""
+    manifest, election_hash = election_manifest(database_url, election_id)
+    if not isinstance(record, dict) or record.get("election") != election_hash:
+        raise BallotRejected.because("the audit record is for another election", field="record")
+    try:
+        ballot = Ballot.from_json(ballot_json, choices=len(manifest.values))
+        r = scalar_from_hex(record.get("randomness"), "randomness")
+    except CryptoError as exc:
+        raise BallotRejected.because(str(exc)) from exc
+    if record.get("tracker") != ballot.tracker:
+        return "the audit record was made for another ballot"
+    return audit_problem(ballot, manifest=manifest, election_hash=election_hash,
+                         choice=str(record.get("choice")), r=r)  # fmt: skip
 
 
 def cast(

@@ -72,6 +72,10 @@ def _ceremony(tmp: Path) -> None:
         assert run(args) == 0
 
 
+def _decrypt(board: Path, key: Path, out: Path) -> int:
+    return run(["ballots", "trustee", "decrypt", str(board), "--key", str(key), "--out", str(out)])
+
+
 def _receive(tmp: Path, i: int, sealed: list[Path]) -> int:
     return run(
         [
@@ -163,21 +167,7 @@ def test_a_vote_whose_trustees_never_meet(
     assert run([*db, "board", ELECTION, "-o", str(board)]) == 0
     capsys.readouterr()
     # While the vote is open no trustee decrypts anything.
-    assert (
-        run(
-            [
-                "ballots",
-                "trustee",
-                "decrypt",
-                str(board),
-                "--key",
-                str(tmp_path / "t1" / "key.json"),
-                "--out",
-                str(tmp_path / "early.json"),
-            ]
-        )
-        == 2
-    )
+    assert _decrypt(board, tmp_path / "t1" / "key.json", tmp_path / "early.json") == 2
     assert "not closed" in capsys.readouterr().err
     assert not (tmp_path / "early.json").exists()
 
@@ -186,21 +176,7 @@ def test_a_vote_whose_trustees_never_meet(
     assert run([*db, "board", ELECTION, "-o", str(board)]) == 0
     shares = [tmp_path / "t1" / "share.json", tmp_path / "t3" / "share.json"]
     for i, out in zip((1, 3), shares, strict=True):
-        assert (
-            run(
-                [
-                    "ballots",
-                    "trustee",
-                    "decrypt",
-                    str(board),
-                    "--key",
-                    str(tmp_path / f"t{i}" / "key.json"),
-                    "--out",
-                    str(out),
-                ]
-            )
-            == 0
-        )
+        assert _decrypt(board, tmp_path / f"t{i}" / "key.json", out) == 0
     capsys.readouterr()
     assert run([*db, "tally", ELECTION, "--share", str(shares[0])]) == 2  # one is not enough
     assert "2 trustees' shares are needed" in capsys.readouterr().err

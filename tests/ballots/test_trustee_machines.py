@@ -174,6 +174,16 @@ def test_a_vote_whose_trustees_never_meet(
     _at(monkeypatch, 9)
     assert run([*db, "close", ELECTION]) == 0
     assert run([*db, "board", ELECTION, "-o", str(board)]) == 0
+    # A board changed after publication is refused before anything is decrypted.
+    lines = board.read_text().splitlines()
+    changed = json.loads(lines[5])
+    changed["body"]["tracker"] = "0" * 64
+    lines[5] = json.dumps(changed)
+    (tmp_path / "changed.jsonl").write_text("\n".join(lines) + "\n")
+    key1 = tmp_path / "t1" / "key.json"
+    assert _decrypt(tmp_path / "changed.jsonl", key1, tmp_path / "x.json") == 2
+    assert "line 6: the hash chain is broken" in capsys.readouterr().err
+    assert not (tmp_path / "x.json").exists()
     shares = [tmp_path / "t1" / "share.json", tmp_path / "t3" / "share.json"]
     for i, out in zip((1, 3), shares, strict=True):
         assert _decrypt(board, tmp_path / f"t{i}" / "key.json", out) == 0

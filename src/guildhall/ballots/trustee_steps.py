@@ -137,13 +137,15 @@ def dealings(election_id: str, items: Sequence[Any]) -> dict[int, PublicDealing]
             raise CryptoError(f"trustee {d.trustee}'s dealing is for election {d.election!r}")
         if (d.n, d.k) != (n, k):
             raise CryptoError(f"trustee {d.trustee}'s dealing says {d.k} of {d.n}, not {k} of {n}")
+        if not 1 <= d.trustee <= n:
+            raise CryptoError(f"a dealing from trustee {d.trustee}, not one of 1..{n}")
         if d.trustee in by_index:
             raise CryptoError(f"two dealings from trustee {d.trustee}")
         if not trustees.dealing_is_valid(election_id, d.trustee, d.commitments, d.proof):
             raise CryptoError(f"trustee {d.trustee}'s proof of knowledge does not verify")
         by_index[d.trustee] = d
     missing = sorted(set(range(1, n + 1)) - set(by_index))
-    if missing or len(by_index) != n:
+    if missing:
         raise CryptoError(f"dealings missing from trustees {missing}")
     return by_index
 
@@ -159,8 +161,9 @@ def public_trustees(checked: Mapping[int, PublicDealing]) -> PublicTrustees:
 
 
 def _own(state: TrusteeState, checked: Mapping[int, PublicDealing]) -> PublicDealing:
-    if state.election not in {d.election for d in checked.values()}:
-        raise CryptoError(f"the state is for election {state.election!r}")
+    election = next(iter(checked.values())).election
+    if state.election != election:
+        raise CryptoError(f"the state is for election {state.election!r}, not {election!r}")
     mine = checked.get(state.trustee)
     if mine is None or (mine.n, mine.k) != (state.n, state.k):
         raise CryptoError(f"no dealing of trustee {state.trustee} matches the state")
@@ -250,12 +253,14 @@ def closed_board_total(lines: Sequence[str]) -> tuple[Manifest, str, Ciphertext]
         if not ok:
             raise CryptoError(f"board line {number}: the hash chain is broken")
         prev = entry["hash"]
-        if kind == "election":
-            manifest = Manifest.from_json(body)
-        elif kind == "ballot":
-            total = total + Ciphertext.from_json(body["ballot"]["ciphertext"])
-        elif kind == "closed":
-            closed = True
+        try:
+            if kind == "election":
+                manifest = Manifest.from_json(body)
+            elif kind == "ballot":
+                total = total + Ciphertext.from_json(body["ballot"]["ciphertext"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise CryptoError(f"board line {number}: not a well-formed {kind} entry") from exc
+        closed = closed or kind == "closed"
     if manifest is None:
         raise CryptoError("the board has no election entry")
     if not closed:

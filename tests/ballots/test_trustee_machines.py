@@ -190,6 +190,17 @@ def test_a_vote_whose_trustees_never_meet(
     capsys.readouterr()
     assert run([*db, "tally", ELECTION, "--share", str(shares[0])]) == 2  # one is not enough
     assert "2 trustees' shares are needed" in capsys.readouterr().err
+    # A share made for another total, or with a proof that does not hold, is refused by name.
+    good = json.loads(shares[1].read_text())
+    forged = tmp_path / "forged.json"
+    forged.write_text(json.dumps({**good, "a": good["share"]}))
+    assert run([*db, "tally", ELECTION, "--share", str(shares[0]), "--share", str(forged)]) == 2
+    assert f"{forged}" in (err := capsys.readouterr().err) and "another total" in err
+    forged.write_text(json.dumps({**good, "share": json.loads(shares[0].read_text())["share"]}))
+    assert run([*db, "tally", ELECTION, "--share", str(shares[0]), "--share", str(forged)]) == 2
+    assert "decryption shares of trustees [3] do not verify" in capsys.readouterr().err
+    capsys.readouterr()
+    assert run([*db, "result", ELECTION]) == 2  # nothing was tallied
     assert run([*db, "tally", ELECTION, *_options("--share", shares)]) == 0
     capsys.readouterr()
     assert run([*db, "result", ELECTION, "--format", "json"]) == 0

@@ -142,6 +142,15 @@ def test_group_operations_match_the_reference() -> None:
         assert group.sub(px, py).hex() == _ref_encode(_ref_mul((x - y) % group.L, g))
         assert group.mul(y, px).hex() == _ref_encode(_ref_mul(x * y % group.L, g))
         assert group.neg(px).hex() == _ref_encode(_ref_mul(group.L - x, g))
+        # s·G − c·P and s·P + c·Q in one step, as the proofs check them.
+        assert group.lincomb((y, group.GENERATOR), (-x, px)).hex() == _ref_encode(
+            _ref_mul((y - x * x) % group.L, g)
+        )
+        assert group.lincomb((x, px), (y, py), (0, px)).hex() == _ref_encode(
+            _ref_mul((x * x + y * y) % group.L, g)
+        )
+    assert group.lincomb((3, group.base_mul(5)), (-5, group.base_mul(3))) == group.IDENTITY
+    assert group.lincomb((0, group.GENERATOR), (4, group.IDENTITY)) == group.IDENTITY
 
 
 def test_hash_to_scalar_follows_the_documented_construction() -> None:

@@ -77,6 +77,34 @@ def sub(p: bytes, q: bytes) -> bytes:
     return add(p, neg(q))
 
 
+def lincomb(*terms: tuple[int, bytes]) -> bytes:
+    """``Σ kᵢ·Pᵢ`` for points already known to be valid, with no encoding in between.
+
+    >>> lincomb((5, GENERATOR), (-2, base_mul(3))) == IDENTITY
+    False
+    >>> lincomb((6, GENERATOR), (-2, base_mul(3))) == IDENTITY
+    True
+    """
+    keys = []
+    for k, point in terms:
+        k %= L
+        if k == 0 or point == IDENTITY:
+            continue
+        scalar = k.to_bytes(SCALAR_BYTES, "big")
+        if point == GENERATOR:
+            keys.append(PublicKey.from_valid_secret(scalar))
+        else:
+            keys.append(_decoded(point).multiply(scalar))
+    if not keys:
+        return IDENTITY
+    if len(keys) == 1:
+        return keys[0].format()
+    try:
+        return PublicKey.combine_keys(keys).format()
+    except ValueError:  # the terms add up to the point at infinity
+        return IDENTITY
+
+
 def is_valid(point: bytes) -> bool:
     if len(point) != POINT_BYTES:
         return False

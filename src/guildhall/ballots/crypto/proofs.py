@@ -118,8 +118,8 @@ def prove_choice(
         cs[j], ss[j] = nonce(), nonce()
         shifted = group.sub(b, base_mul(v))
         commitments += [
-            group.sub(base_mul(ss[j]), mul(cs[j], a)),
-            group.sub(mul(ss[j], key), mul(cs[j], shifted)),
+            group.lincomb((ss[j], group.GENERATOR), (-cs[j], a)),
+            group.lincomb((ss[j], key), (-cs[j], shifted)),
         ]
     c = _choice_challenge(context, key, credential, ciphertext, values, commitments)
     cs[index] = (c - sum(cs)) % L
@@ -149,8 +149,8 @@ def check_choice(
     commitments: list[bytes] = []
     for c_j, s_j, v_point in zip(proof.challenges, proof.responses, points, strict=True):
         shifted = b if v_point == group.IDENTITY else group.sub(b, v_point)
-        commitments.append(group.sub(base_mul(s_j), mul(c_j, a)))
-        commitments.append(group.sub(mul(s_j, key), mul(c_j, shifted)))
+        commitments.append(group.lincomb((s_j, group.GENERATOR), (-c_j, a)))
+        commitments.append(group.lincomb((s_j, key), (-c_j, shifted)))
     c = _choice_challenge(context, key, credential, ciphertext, values, commitments)
     return sum(proof.challenges) % L == c
 
@@ -179,8 +179,8 @@ def prove_decryption(
 def check_decryption(
     proof: DlogProof, *, context: bytes, trustee: int, public: bytes, a: bytes, share: bytes
 ) -> bool:
-    u = group.sub(base_mul(proof.response), mul(proof.challenge, public))
-    v = group.sub(mul(proof.response, a), mul(proof.challenge, share))
+    u = group.lincomb((proof.response, group.GENERATOR), (-proof.challenge, public))
+    v = group.lincomb((proof.response, a), (-proof.challenge, share))
     return _decryption_challenge(context, trustee, public, a, share, u, v) == proof.challenge
 
 
@@ -193,5 +193,5 @@ def prove_knowledge(
 
 
 def check_knowledge(proof: DlogProof, *, context: bytes, index: int, public: bytes) -> bool:
-    u = group.sub(base_mul(proof.response), mul(proof.challenge, public))
+    u = group.lincomb((proof.response, group.GENERATOR), (-proof.challenge, public))
     return hash_to_scalar(TAG_COEFFICIENT, context, u64(index), public, u) == proof.challenge

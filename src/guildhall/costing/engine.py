@@ -33,7 +33,11 @@ from guildhall.costing.arith import int64, to_cents
 from guildhall.costing.data.schema import DataSet
 from guildhall.costing.formulas import KINDS, MARKETS_OF_KIND
 from guildhall.costing.formulas.per_event import PER_EVENT
-from guildhall.costing.formulas.sell_through import downloads_by_period, sell_through
+from guildhall.costing.formulas.sell_through import (
+    downloads_by_period,
+    initial_tier_gross,
+    sell_through,
+)
 from guildhall.costing.formulas.streaming_bonus import streaming_bonus
 from guildhall.costing.formulas.streaming_fixed import streaming_fixed
 from guildhall.costing.jurisdiction import is_covered, production_facts
@@ -145,12 +149,17 @@ def _grouped_parts(
     parts: list[ir.Table] = []
     if any(t.has("electronic_sell_through_residual") for t in agreements):
         periods = downloads_by_period(rows, productions)
+        sold = [t for t in agreements if t.has("electronic_sell_through_residual")]
+        # Each agreement's initial-tier share is a column of its own first, so that the
+        # formula refers to it instead of repeating its expression where it is used twice.
+        split = periods.mutate(
+            **{f"initial_{i}": initial_tier_gross(periods, t) for i, t in enumerate(sold)}
+        )
         tiers = {
-            f"{t.id}__sell_through": sell_through(periods, t)
-            for t in agreements
-            if t.has("electronic_sell_through_residual")
+            f"{t.id}__sell_through": sell_through(split, t, split[f"initial_{i}"])
+            for i, t in enumerate(sold)
         }
-        parts.append(_long(periods, tiers))
+        parts.append(_long(split, tiers))
     for i, t in enumerate(agreements):
         if t.has("ad_supported_streaming_residual"):
             fixed = streaming_fixed(rows, t)

@@ -45,8 +45,9 @@ def _combined_rate(terms: Terms, name: str) -> int:
     return ppm(rate / 100)
 
 
-def sell_through(periods: ir.Table, terms: Terms) -> ir.IntegerValue:
-    """``electronic_sell_through_residual``: micro-cents for each row of ``downloads_by_period``."""
+def _boundary_and_rates(
+    periods: ir.Table, terms: Terms
+) -> tuple[ir.IntegerValue, int, ir.IntegerValue]:
     is_feature = periods.medium == "theatrical"
 
     def pick(feature: int, tv: int) -> ir.IntegerValue:
@@ -56,18 +57,38 @@ def sell_through(periods: ir.Table, terms: Terms) -> ir.IntegerValue:
         terms.count("sell_through_tier_downloads_theatrical"),
         terms.count("sell_through_tier_downloads_television"),
     )
-    initial_rate = _combined_rate(terms, "sell_through_rate")
     later_rate = pick(
         _combined_rate(terms, "sell_through_rate_above_tier_theatrical"),
         _combined_rate(terms, "sell_through_rate_above_tier_television"),
     )
+    return boundary, _combined_rate(terms, "sell_through_rate"), later_rate
+
+
+def initial_tier_gross(periods: ir.Table, terms: Terms) -> ir.IntegerValue:
+    """The cents of each period's gross that fall in the initial tier: all of it below the
+    boundary, none above, and in proportion to the downloads (half up) when it straddles."""
+    boundary, _, _ = _boundary_and_rates(periods, terms)
     room = ibis.greatest(boundary - periods.units_before, 0)
     initial_units = ibis.least(room, periods.units)
     gross = periods.distributors_gross_cents
-    initial_gross = ibis.ifelse(
+    return ibis.ifelse(
         periods.units == 0,
         ibis.ifelse(room > 0, gross, 0),
         div_half_up(gross * initial_units, ibis.greatest(periods.units, 1)),
     )
+
+
+def sell_through(
+    periods: ir.Table, terms: Terms, initial_gross: ir.IntegerValue | None = None
+) -> ir.IntegerValue:
+    """``electronic_sell_through_residual``: micro-cents for each row of ``downloads_by_period``.
+
+    The initial tier's share of the gross (``initial_tier_gross``) is paid at the initial
+    rate, the rest at the rate above the tier. ``initial_gross`` may name a column already
+    holding that share, so the expression is not repeated inside this one."""
+    _, initial_rate, later_rate = _boundary_and_rates(periods, terms)
+    if initial_gross is None:
+        initial_gross = initial_tier_gross(periods, terms)
+    gross = periods.distributors_gross_cents
     micro = initial_gross * initial_rate + (gross - initial_gross) * later_rate
     return ibis.ifelse(after_cutoff(periods, terms), micro, 0)

@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import sys
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 
 import typer
 
@@ -199,24 +197,12 @@ def encrypt(
     ),
 ) -> None:  # fmt: skip
     """Prepare a ballot on the member's own machine; prints the ballot JSON."""
-    if audit_record is not None and audit_record.exists():
-        raise InvalidInput([Problem(Location(file=str(audit_record)), "exists already")])
+    url = database_url()
     if audit_record is None:
-        ballot = service.prepare_ballot(database_url(), election, credential, choice)
+        ballot = service.prepare_ballot(url, election, credential, choice)
     else:
-        ballot, record = service.prepare_audited_ballot(database_url(), election, credential,
-                                                        choice)  # fmt: skip
-        fd = os.open(audit_record, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(record, f)
+        ballot = service.prepare_audited_ballot(url, election, credential, choice, audit_record)
     print_json(ballot.as_json())
-
-
-def _json_file(path: Path) -> Any:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise InvalidInput([Problem(Location(file=str(path)), f"unreadable: {exc}")]) from exc
 
 
 @app.command()
@@ -227,12 +213,11 @@ def audit(
 ) -> None:
     """Check, on another machine, that a ballot holds the choice its device said (cast or
     audit: an audited ballot is spoiled; encrypt again to vote)."""
-    ballot_json, record_json = _json_file(ballot), _json_file(record)
-    problem = service.audit(database_url(), election, ballot_json, record_json)
+    choice, problem = service.audit(database_url(), election, ballot, record)
     if problem:
         typer.echo(f"FAIL {problem}", err=True)
         raise typer.Exit(1)
-    typer.echo(f"the ballot holds {record_json['choice']!r}; it is spoiled: encrypt again to vote")
+    typer.echo(f"the ballot holds {choice!r}; it is spoiled: encrypt again to vote")
 
 
 @app.command()

@@ -7,7 +7,8 @@ writes what is public to the board: ``setup`` (election, trustees, roll, credent
 
 from guildhall.services.ballots._common import election_manifest, manifest_of
 from guildhall.services.ballots.counting import board_lines, certify, result, tally
-from guildhall.services.ballots.setup import create, import_roll, issue_credentials, read_key
+from guildhall.services.ballots.setup import create, import_roll, issue_credentials
+from guildhall.services.ballots.trustee import read_key
 from guildhall.services.ballots.voting import (
     audit,
     cast,

@@ -7,22 +7,19 @@ names, never to the database or a log.
 from __future__ import annotations
 
 import csv
-import json
 import os
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 
 from guildhall.ballots import credentials as creds
-from guildhall.ballots.crypto import group
 from guildhall.ballots.crypto.trustees import TrusteeKey, ceremony
-from guildhall.ballots.errors import CryptoError, WrongState
+from guildhall.ballots.errors import WrongState
 from guildhall.ballots.manifest import QUESTIONS
 from guildhall.ballots.roll import read_roll
-from guildhall.ballots.trustee_steps import PublicDealing, dealings, public_trustees
+from guildhall.ballots.trustee_steps import public_trustees
 from guildhall.core.clock import Clock
 from guildhall.core.errors import Conflict, InvalidInput
-from guildhall.core.problems import Location, Problem
 from guildhall.services import cases
 from guildhall.services.ballots._common import (
     current_time,
@@ -31,6 +28,7 @@ from guildhall.services.ballots._common import (
     transaction,
     vote_rules,
 )
+from guildhall.services.ballots.trustee import checked_dealings, write_key
 from guildhall.store import ballots_repo as repo
 from guildhall.store.ballot_tables import ElectionRow
 
@@ -70,7 +68,7 @@ def create(
     threshold, max_days = vote_rules(database_url, case_id, question)
     keys: list[TrusteeKey] = []
     if key_dir is None:
-        public = public_trustees(_dealings(election_id, dealing_paths))
+        public = public_trustees(checked_dealings(election_id, dealing_paths))
         trustees, quorum = public.n, public.k
     else:
         public, keys = ceremony(election_id, n=trustees, k=quorum)
@@ -91,42 +89,6 @@ def create(
     if key_dir is None:
         return []
     return [write_key(key_dir / f"{k.election_id}-trustee-{k.index}.json", k) for k in keys]
-
-
-def _dealings(election_id: str, paths: Sequence[Path]) -> dict[int, PublicDealing]:
-    items = []
-    for path in paths:
-        try:
-            items.append(json.loads(path.read_text(encoding="utf-8")))
-        except (OSError, ValueError) as exc:
-            raise InvalidInput(
-                [Problem(Location(file=str(path)), f"not a dealing: {exc}")]
-            ) from exc
-    try:
-        return dealings(election_id, items)
-    except CryptoError as exc:
-        raise input_problem(str(exc), "dealings") from exc
-
-
-def write_key(path: Path, key: TrusteeKey) -> Path:
-    """A trustee's key file: created with mode 0600, never over an existing file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as f:
-        json.dump({"election": key.election_id, "trustee": key.index,
-                   "secret": group.scalar_hex(key.secret)}, f)  # fmt: skip
-    return path
-
-
-def read_key(path: Path) -> TrusteeKey:
-    try:
-        data = json.loads(path.read_text())
-        return TrusteeKey(str(data["election"]), int(data["trustee"]),
-                          group.scalar_from_hex(data["secret"], "secret"))  # fmt: skip
-    except (OSError, ValueError, KeyError, CryptoError) as exc:
-        raise InvalidInput(
-            [Problem(Location(file=str(path)), f"not a trustee key: {exc}")]
-        ) from exc
 
 
 def import_roll(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from guildhall.ballots import credentials as creds
@@ -22,6 +23,7 @@ from guildhall.services.ballots._common import (
     election_manifest,
     transaction,
 )
+from guildhall.services.ballots.files import read_json, refuse_existing, write_new
 from guildhall.store import ballots_repo as repo
 
 
@@ -80,28 +82,41 @@ def open_election(database_url: str, election_id: str, *, clock: Clock | None = 
 
 def prepare_ballot(database_url: str, election_id: str, credential: str, choice: str) -> Ballot:
     """What the member's device does: encrypt, prove and sign a choice."""
-    return prepare_audited_ballot(database_url, election_id, credential, choice)[0]
+    return _encrypted(database_url, election_id, credential, choice)[0]
 
 
 def prepare_audited_ballot(
+    database_url: str, election_id: str, credential: str, choice: str, record_path: Path
+) -> Ballot:
+    """A ballot, and its audit record (the choice and the encryption's randomness) written
+    to ``record_path`` (private, never over an existing file): with the record anyone can
+    check the ballot holds the choice (``audit``). An audited ballot is spoiled: the member
+    encrypts again to vote."""
+    refuse_existing(record_path)
+    ballot, r = _encrypted(database_url, election_id, credential, choice)
+    record = {"election": ballot.election, "tracker": ballot.tracker, "choice": choice,
+              "randomness": scalar_hex(r)}  # fmt: skip
+    write_new(record_path, record, private=True)
+    return ballot
+
+
+def _encrypted(
     database_url: str, election_id: str, credential: str, choice: str
-) -> tuple[Ballot, dict[str, str]]:
-    """A ballot and its audit record (the choice and the encryption's randomness): with the
-    record anyone can check the ballot holds the choice (``audit``). An audited ballot is
-    spoiled: the member encrypts again to vote."""
+) -> tuple[Ballot, int]:
     manifest, election_hash = election_manifest(database_url, election_id)
     try:
         seed = creds.parse_private(credential)
-        ballot, r = encrypt_ballot_for_audit(manifest, election_hash, seed, choice)
+        return encrypt_ballot_for_audit(manifest, election_hash, seed, choice)
     except (CryptoError, ValueError) as exc:
         raise BallotRejected.because(str(exc), field="choice") from exc
-    record = {"election": election_hash, "tracker": ballot.tracker, "choice": choice,
-              "randomness": scalar_hex(r)}  # fmt: skip
-    return ballot, record
 
 
-def audit(database_url: str, election_id: str, ballot_json: Any, record: Any) -> str | None:
-    """Whether a ballot holds the choice its audit record says; what is wrong, or ``None``."""
+def audit(
+    database_url: str, election_id: str, ballot_path: Path, record_path: Path
+) -> tuple[str, str | None]:
+    """The choice an audit record says a ballot holds, and what is wrong (``None`` if
+    nothing)."""
+    ballot_json, record = read_json(ballot_path), read_json(record_path)
     manifest, election_hash = election_manifest(database_url, election_id)
     if not isinstance(record, dict) or record.get("election") != election_hash:
         raise BallotRejected.because("the audit record is for another election", field="record")
@@ -110,10 +125,11 @@ def audit(database_url: str, election_id: str, ballot_json: Any, record: Any) ->
         r = scalar_from_hex(record.get("randomness"), "randomness")
     except CryptoError as exc:
         raise BallotRejected.because(str(exc)) from exc
+    choice = str(record.get("choice"))
     if record.get("tracker") != ballot.tracker:
-        return "the audit record was made for another ballot"
-    return audit_problem(ballot, manifest=manifest, election_hash=election_hash,
-                         choice=str(record.get("choice")), r=r)  # fmt: skip
+        return choice, "the audit record was made for another ballot"
+    return choice, audit_problem(ballot, manifest=manifest, election_hash=election_hash,
+                                 choice=choice, r=r)  # fmt: skip
 
 
 def cast(

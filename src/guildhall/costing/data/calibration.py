@@ -122,10 +122,13 @@ class Calibration:
 
 
 def _market_of_kind() -> dict[int, str]:
-    """Each kind of payment's published category: its market's, or new media."""
+    """Each residual kind's published category: its market's, or new media. Kinds figured
+    on no market (session pay, pension and health) are not residuals and are left out."""
     out = {}
     for i, kind in enumerate(KINDS):
         markets = MARKETS_OF_KIND.get(kind, ())
+        if not markets:
+            continue
         groups = {GROUP_OF_MARKET.get(m, m) for m in markets}
         out[i] = groups.pop() if len(groups) == 1 else NEW_MEDIA
     return out
@@ -157,8 +160,12 @@ def calibrate(con: BaseBackend, data: DataSet, agreement: str | Terms) -> Calibr
     total = 0.0
     shares: dict[str, float] = {g: 0.0 for g in GROUP_OF_MARKET.values()}
     for row in by_kind.to_pylist():
+        group = groups.get(int(row["kind"]))
+        if group is None:
+            continue
         dollars = _dollars(row["cents"])
-        shares[groups[int(row["kind"])]] = shares.get(groups[int(row["kind"])], 0.0) + dollars
+        shares[group] += dollars
+        figures[f"kind:{KINDS[int(row['kind'])]}"] = dollars * per_year
         total += dollars
     figures["residuals_per_year"] = total * per_year
     for group, dollars in shares.items():
@@ -191,7 +198,8 @@ def _earnings_by_medium(tables: Tables, kept: ir.Table) -> dict[str, int]:
         .group_by("group")
         .aggregate(cents=session.earnings_cents.sum())
     )
-    residual = kept.join(productions, "production_id")
+    paid = kept.filter(kept.kind.isin(list(_market_of_kind())))
+    residual = paid.join(productions, "production_id")
     residual = residual.group_by("group").aggregate(cents=residual.amount_cents.sum())
     out: dict[str, int] = {"television": 0, "theatrical": 0}
     for table in (session, residual):

@@ -47,8 +47,8 @@ Progress = Callable[[str, int], None]
 CALIBRATION: dict[str, Any] = {
     "members_per_guild": 120_000,
     "residual_dollars_per_year": 635_000_000,
-    "session_dollars_per_year": {"television": 312_000_000, "theatrical": 302_000_000},
-    "working_share_of_members": 0.42,
+    "session_dollars_per_year": {"television": 248_000_000, "theatrical": 310_000_000},
+    "working_share_of_members": 0.5,
     "activity_sigma": 1.6,
     "credits_per_title": 60,
     "contract_quarters": 12,
@@ -85,7 +85,12 @@ class Market:
     (a run market: dollars per run of an average cast, so lines are that many runs);
     ``mediums``: who is sold there; ``age``: the window, in days since first exhibition,
     in which a line can fall (``None``: no end); ``spacing``: days between runs, for the
-    run number in ``units``; ``lines``: weight among the gross markets' lines."""
+    run number in ``units``; ``lines``: weight among the gross markets' lines; ``paid``:
+    whether the baseline pays on the market at all. The 2005 terms pay nothing on rental
+    or streaming; those markets' shares size their gross beside sell-through's at its
+    rate (2010's digital spending: video on demand $1.8B to downloads' $683M);
+    ``film_share``: the share of the market's lines on theatrical films (WGA West's 2010
+    pay-TV and home-video residuals were films')."""
 
     share: float
     yield_: float
@@ -93,20 +98,28 @@ class Market:
     age: tuple[int, int | None]
     spacing: int = 0
     lines: float = 1.0
+    paid: bool = True
+    film_share: float | None = None
 
 
 MARKETS_CALIBRATED: dict[str, Market] = {
-    "free_tv_rerun": Market(0.178, 9_000.0, (1,), (120, 3 * _YEAR), spacing=180),
-    "syndication": Market(0.177, 7_000.0, (1,), (4 * _YEAR, None), spacing=120),
-    "basic_cable": Market(0.069, 3_000.0, _TV, (14, None), spacing=60),
-    "foreign_free_tv": Market(0.098, 0.025, _TV, (180, None), lines=2.0),
-    "pay_tv": Market(0.180, 0.036, (0, 1, 2), (240, None), lines=2.0),
-    "supplemental_markets": Market(0.134, 0.0095, (0, 1, 2), (90, None), lines=3.0),
+    "free_tv_rerun": Market(0.178, 36_000.0, (1,), (120, 3 * _YEAR), spacing=180),
+    "syndication": Market(0.177, 3_900.0, (1,), (4 * _YEAR, None), spacing=120),
+    "basic_cable": Market(0.069, 1_180.0, _TV, (14, None), spacing=60),
+    "foreign_free_tv": Market(0.098, 0.036, _TV, (180, None), lines=2.0),
+    "pay_tv": Market(0.180, 0.036, (0, 1, 2), (240, None), lines=2.0, film_share=0.85),
+    "supplemental_markets": Market(
+        0.133, 0.0095, (0, 1, 2), (90, None), lines=3.0, film_share=0.75
+    ),
     "theatrical_on_free_tv": Market(0.151, 0.036, (0,), (2 * _YEAR, None), lines=1.5),
-    "rental": Market(0.003, 0.012, (0, 1, 2, 3), (0, None), lines=3.0),
-    "electronic_sell_through": Market(0.004, 0.0108, (0, 1, 2, 3), (0, None), lines=3.0),
-    "ad_supported_streaming": Market(0.004, 0.03, (0, 1, 2, 3), (0, None), lines=3.0),
-    "subscription_streaming": Market(0.002, 0.012, (0, 1, 2, 3), (0, None), lines=1.5),
+    "electronic_sell_through": Market(0.014, 0.0108, (0, 1, 2, 3), (0, None), lines=3.0),
+    "rental": Market(0.014 * 2.64, 0.0108, (0, 1, 2, 3), (0, None), lines=3.0, paid=False),
+    "ad_supported_streaming": Market(
+        0.014 * 0.3, 0.0108, (0, 1, 2, 3), (0, None), lines=3.0, paid=False
+    ),
+    "subscription_streaming": Market(
+        0.014 * 0.5, 0.0108, (0, 1, 2, 3), (0, None), lines=1.5, paid=False
+    ),
 }
 """Every market's calibration. Shares: WGA West's 2010 residuals by market (pay TV, home
 video, foreign, basic cable, new media), the rest split between network and syndicated
@@ -350,6 +363,11 @@ def _plan(spec: SynthSpec, titles: Titles) -> Plan:
         can = np.isin(titles.medium, market.mediums) & (lo <= hi)
         where = np.flatnonzero(can)
         w = titles.popularity[where] * (hi[where] - lo[where] + 1)
+        if market.film_share is not None:
+            film = titles.medium[where] == 0
+            for part, share in ((film, market.film_share), (~film, 1 - market.film_share)):
+                if w[part].sum() > 0:
+                    w[part] *= share / w[part].sum()
         eligible.append(where)
         cumulative.append(np.cumsum(w) / w.sum() if len(where) else w)
         window.append((lo[where], hi[where]))

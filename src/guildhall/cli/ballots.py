@@ -17,14 +17,11 @@ from pathlib import Path
 
 import typer
 
-from guildhall.ballots.verify import verify_board
 from guildhall.cli.context import database_url
 from guildhall.cli.output import print_json
 from guildhall.core.clock import Clock, SystemClock
 from guildhall.core.errors import InvalidInput
 from guildhall.core.problems import Location, Problem
-from guildhall.services import ballots as service
-from guildhall.services.ballots import trustee as trustee_service
 
 CLOCK: Clock = SystemClock()
 """The clock every command reads; tests replace it."""
@@ -72,6 +69,8 @@ def create(
     allow_blank: bool = typer.Option(False, help="Allow blank ballots."),
 ) -> None:  # fmt: skip
     """Create a draft election with the trustees' public keys."""
+    from guildhall.services import ballots as service
+
     paths = service.create(
         database_url(), election_id=election, question=question, text=text,
         opens_at=_when(opens, "opens"), closes_at=_when(closes, "closes"), trustees=trustees,
@@ -96,6 +95,8 @@ def trustee_deal(
     out: Path = typer.Option(..., help="The public dealing to hand in."),
 ) -> None:
     """Step 1: draw this trustee's share of the key; hand in the public dealing."""
+    from guildhall.services.ballots import trustee as trustee_service
+
     trustee_service.deal(election, trustee, n=trustees, k=quorum, state_path=state,
                          dealing_path=out)  # fmt: skip
     typer.echo(f"trustee {trustee}: state kept in {state} (private); hand in {out}")
@@ -109,6 +110,8 @@ def trustee_seal(
     out: Path = typer.Option(..., help="The sealed shares to hand in."),
 ) -> None:
     """Step 2: seal a share for each other trustee, readable only by that trustee."""
+    from guildhall.services.ballots import trustee as trustee_service
+
     count = trustee_service.seal(election, state_path=state, dealing_paths=dealing,
                                  sealed_path=out)  # fmt: skip
     typer.echo(f"{count} shares sealed; hand in {out}")
@@ -123,6 +126,8 @@ def trustee_receive(
     key: Path = typer.Option(..., help="Where to write this trustee's key (private)."),
 ) -> None:
     """Step 3: open and check the shares sent to this trustee; write its key."""
+    from guildhall.services.ballots import trustee as trustee_service
+
     made = trustee_service.receive(election, state_path=state, dealing_paths=dealing,
                                    sealed_paths=sealed, key_path=key)  # fmt: skip
     typer.echo(f"trustee {made.index}: key written to {key}; the state file can be destroyed")
@@ -135,6 +140,8 @@ def trustee_decrypt(
     out: Path = typer.Option(..., help="The decryption share to hand in."),
 ) -> None:
     """After the vote closes: this trustee's decryption share of the board's total."""
+    from guildhall.services.ballots import trustee as trustee_service
+
     share = trustee_service.decrypt(board, key_path=key, share_path=out)
     typer.echo(f"trustee {share['trustee']}: decryption share written to {out}")
 
@@ -145,6 +152,8 @@ def roll_import(
     record_date: str = typer.Option(..., help="Members in good standing on this date vote."),
 ) -> None:  # fmt: skip
     """Import the roll from CSV (member_id, standing, paid_through)."""
+    from guildhall.services import ballots as service
+
     try:
         day = date.fromisoformat(record_date)
     except ValueError:
@@ -162,6 +171,8 @@ def credentials_issue(
                                  "for delivery; destroy it after delivery."),
 ) -> None:  # fmt: skip
     """Freeze the roll, issue credentials and publish the manifest and credential list."""
+    from guildhall.services import ballots as service
+
     count = service.issue_credentials(database_url(), election, mailing, clock=CLOCK)
     typer.echo(f"{count} credentials issued; mailing file {mailing}")
 
@@ -169,6 +180,8 @@ def credentials_issue(
 @app.command()
 def show(election: str, format: str = typer.Option("text", help="text or json")) -> None:
     """Lifecycle, live turnout, and what blocks opening. Never a partial result."""
+    from guildhall.services import ballots as service
+
     data = service.status(database_url(), election, clock=CLOCK)
     if format == "json":
         print_json(data)
@@ -182,6 +195,8 @@ def show(election: str, format: str = typer.Option("text", help="text or json"))
 @app.command("open")
 def open_(election: str) -> None:
     """Open the vote (for a case: a vote_opened event the case's rules must allow)."""
+    from guildhall.services import ballots as service
+
     service.open_election(database_url(), election, clock=CLOCK)
     typer.echo(f"{election} is open")
 
@@ -197,6 +212,8 @@ def encrypt(
     ),
 ) -> None:  # fmt: skip
     """Prepare a ballot on the member's own machine; prints the ballot JSON."""
+    from guildhall.services import ballots as service
+
     url = database_url()
     if audit_record is None:
         ballot = service.prepare_ballot(url, election, credential, choice)
@@ -213,6 +230,8 @@ def audit(
 ) -> None:
     """Check, on another machine, that a ballot holds the choice its device said (cast or
     audit: an audited ballot is spoiled; encrypt again to vote)."""
+    from guildhall.services import ballots as service
+
     choice, problem = service.audit(database_url(), election, ballot, record)
     if problem:
         typer.echo(f"FAIL {problem}", err=True)
@@ -230,6 +249,8 @@ def cast(
                                       "encrypted on this machine and cast."),
 ) -> None:  # fmt: skip
     """Cast ballots; prints each tracker once the ballot is stored."""
+    from guildhall.services import ballots as service
+
     url = database_url()
     items: list[object] = []
     for path in ballot:
@@ -253,6 +274,8 @@ def cast(
 @app.command()
 def track(election: str, tracker: str) -> None:
     """Find a ballot on the board by its tracker."""
+    from guildhall.services import ballots as service
+
     seq = service.find_tracker(database_url(), election, tracker)
     if seq is None:
         typer.echo(f"tracker {tracker} is not on the board", err=True)
@@ -263,6 +286,8 @@ def track(election: str, tracker: str) -> None:
 @app.command()
 def close(election: str) -> None:
     """Close the vote once its closing time has come."""
+    from guildhall.services import ballots as service
+
     count = service.close(database_url(), election, clock=CLOCK)
     typer.echo(f"{election} closed with {count} ballots")
 
@@ -275,6 +300,9 @@ def tally(
     key: list[Path] = typer.Option([], help="Or the trustees' key files themselves."),
 ) -> None:  # fmt: skip
     """Sum the ballots and decrypt the total with at least k trustees."""
+    from guildhall.services import ballots as service
+    from guildhall.services.ballots import trustee as trustee_service
+
     keys = [service.read_key(p) for p in key]
     shares = trustee_service.read_shares(share)
     outcome = service.tally(database_url(), election, keys, shares=shares, clock=CLOCK)
@@ -284,19 +312,32 @@ def tally(
 @app.command()
 def certify(election: str) -> None:
     """Certify the result and record it on the case (vote_closed)."""
+    from guildhall.services import ballots as service
+
     result = service.certify(database_url(), election, clock=CLOCK)
     typer.echo(f"certified: {'passed' if result['passed'] else 'failed'}")
 
 
 @app.command()
-def board(election: str, output: Path | None = typer.Option(None, "-o", "--output")) -> None:
+def board(
+    election: str,
+    output: Path | None = typer.Option(
+        None, "-o", "--output", help="Write to this file instead of standard output."
+    ),
+    force: bool = typer.Option(False, "--force", help="Replace an --output file that exists."),
+) -> None:
     """Export the public board as JSON Lines."""
+    from guildhall.files.output import refuse_existing, write_text
+    from guildhall.services import ballots as service
+
+    if output is not None:
+        refuse_existing(output, force=force)
     lines = service.board_lines(database_url(), election)
     text = "".join(line + "\n" for line in lines)
     if output is None:
         sys.stdout.write(text)
     else:
-        output.write_text(text, encoding="utf-8")
+        write_text(output, text, force=force)
         typer.echo(f"{len(lines)} entries written to {output}")
 
 
@@ -307,6 +348,8 @@ def verify(
     format: str = typer.Option("text", help="text or json"),
 ) -> None:
     """Check a published board: signatures, proofs, chain, tally, decryption, outcome."""
+    from guildhall.ballots.verify import verify_board
+
     report = verify_board(board, workers=workers)
     if format == "json":
         print_json({"valid": report.is_valid, "entries": report.entries,
@@ -324,6 +367,8 @@ def verify(
 @app.command()
 def result(election: str, format: str = typer.Option("text", help="text or json")) -> None:
     """The tallied result: yes, no, blank, cast, eligible, threshold, passed."""
+    from guildhall.services import ballots as service
+
     data = service.result(database_url(), election)
     if format == "json":
         print_json(data)

@@ -8,11 +8,8 @@ from pathlib import Path
 
 import typer
 
-from guildhall.cli.case_format import case_to_text, steps_to_text
 from guildhall.cli.context import database_url
 from guildhall.cli.output import print_json
-from guildhall.services import cases
-from guildhall.services.case_views import case_to_json, steps_to_json
 
 app = typer.Typer(
     help="Bargaining cases: the dated, sourced record and its rules.", no_args_is_help=True
@@ -27,6 +24,8 @@ class Format(StrEnum):
 @app.command("list")
 def list_cases(fmt: Format = typer.Option(Format.text, "--format")) -> None:
     """The cases in the store."""
+    from guildhall.services import cases
+
     rows = cases.list_cases(database_url())
     if fmt is Format.json:
         print_json([{"id": i, "title": t, "events": n} for i, t, n in rows])
@@ -40,6 +39,8 @@ def list_cases(fmt: Format = typer.Option(Format.text, "--format")) -> None:
 @app.command("load")
 def load(file: Path = typer.Argument(..., help="A case file (YAML).")) -> None:
     """Check a case file and store it; a bad file changes nothing."""
+    from guildhall.services import cases
+
     case = cases.load_case_file(database_url(), file)
     typer.echo(f"loaded {case.id}: {len(case.events)} events, {len(case.conflicts)} conflicts")
 
@@ -50,6 +51,10 @@ def show(
     fmt: Format = typer.Option(Format.text, "--format"),
 ) -> None:
     """The case's timeline with its sources, and the conflicts between sources."""
+    from guildhall.cli.case_format import case_to_text
+    from guildhall.services import cases
+    from guildhall.services.case_views import case_to_json
+
     case, rulebook = cases.get_case_and_rules(database_url(), case_id)
     rules = cases.rulebook_summary(rulebook)
     if fmt is Format.json:
@@ -64,6 +69,8 @@ def add_event(
     file: Path = typer.Argument(..., metavar="EVENT.yaml"),
 ) -> None:
     """Append an event, if the case's rules allow it now."""
+    from guildhall.services import cases
+
     event = cases.add_event_file(database_url(), case_id, file)
     typer.echo(f"recorded #{event.seq}: {event.date.isoformat()} {event.kind}")
 
@@ -75,6 +82,10 @@ def next_events(
     fmt: Format = typer.Option(Format.text, "--format"),
 ) -> None:
     """Which events the rules allow now, and which they refuse and why."""
+    from guildhall.cli.case_format import steps_to_text
+    from guildhall.services import cases
+    from guildhall.services.case_views import steps_to_json
+
     day = _day(on)
     case, steps = cases.steps(database_url(), case_id, day)
     if fmt is Format.json:

@@ -23,6 +23,8 @@ from guildhall.core.clock import Clock, SystemClock
 from guildhall.core.errors import InvalidInput
 from guildhall.core.problems import Location, Problem
 
+ELECTION = typer.Argument(..., metavar="ELECTION", help="The election's id.")
+
 CLOCK: Clock = SystemClock()
 """The clock every command reads; tests replace it."""
 
@@ -87,7 +89,7 @@ def create(
 
 @trustee_app.command("deal")
 def trustee_deal(
-    election: str,
+    election: str = ELECTION,
     trustee: int = typer.Option(..., help="This trustee's number, 1..n."),
     trustees: int = typer.Option(..., help="Number of trustees, n."),
     quorum: int = typer.Option(..., help="Trustees needed to decrypt, k."),
@@ -104,7 +106,7 @@ def trustee_deal(
 
 @trustee_app.command("seal")
 def trustee_seal(
-    election: str,
+    election: str = ELECTION,
     state: Path = typer.Option(..., help="This trustee's state, from `trustee deal`."),
     dealing: list[Path] = typer.Option(..., help="Every trustee's public dealing."),
     out: Path = typer.Option(..., help="The sealed shares to hand in."),
@@ -119,7 +121,7 @@ def trustee_seal(
 
 @trustee_app.command("receive")
 def trustee_receive(
-    election: str,
+    election: str = ELECTION,
     state: Path = typer.Option(..., help="This trustee's state, from `trustee deal`."),
     dealing: list[Path] = typer.Option(..., help="Every trustee's public dealing."),
     sealed: list[Path] = typer.Option(..., help="Every other trustee's sealed shares."),
@@ -148,7 +150,8 @@ def trustee_decrypt(
 
 @roll_app.command("import")
 def roll_import(
-    election: str, file: Path,
+    election: str = ELECTION,
+    file: Path = typer.Argument(..., help="The roll: a CSV of member_id, standing, paid_through."),
     record_date: str = typer.Option(..., help="Members in good standing on this date vote."),
 ) -> None:  # fmt: skip
     """Import the roll from CSV (member_id, standing, paid_through)."""
@@ -166,7 +169,7 @@ def roll_import(
 
 @credentials_app.command("issue")
 def credentials_issue(
-    election: str,
+    election: str = ELECTION,
     mailing: Path = typer.Option(..., help="Where to write member ids and private credentials "
                                  "for delivery; destroy it after delivery."),
 ) -> None:  # fmt: skip
@@ -178,7 +181,7 @@ def credentials_issue(
 
 
 @app.command()
-def show(election: str, format: str = typer.Option("text", help="text or json")) -> None:
+def show(election: str = ELECTION, format: str = typer.Option("text", help="text or json")) -> None:
     """Lifecycle, live turnout, and what blocks opening. Never a partial result."""
     from guildhall.services import ballots as service
 
@@ -193,7 +196,7 @@ def show(election: str, format: str = typer.Option("text", help="text or json"))
 
 
 @app.command("open")
-def open_(election: str) -> None:
+def open_(election: str = ELECTION) -> None:
     """Open the vote (for a case: a vote_opened event the case's rules must allow)."""
     from guildhall.services import ballots as service
 
@@ -203,9 +206,9 @@ def open_(election: str) -> None:
 
 @app.command()
 def encrypt(
-    election: str,
-    credential: str = typer.Option(...),
-    choice: str = typer.Option(...),
+    election: str = ELECTION,
+    credential: str = typer.Option(..., help="The member's private credential."),
+    choice: str = typer.Option(..., help="yes, no (or blank, if the election allows it)."),
     audit_record: Path | None = typer.Option(
         None, "--audit-record", help="Also write what reveals this ballot's choice, to check "
         "the encryption with `ballots audit`; a ballot audited is never cast.",
@@ -224,7 +227,7 @@ def encrypt(
 
 @app.command()
 def audit(
-    election: str,
+    election: str = ELECTION,
     ballot: Path = typer.Argument(..., help="The ballot JSON that `encrypt` printed."),
     record: Path = typer.Option(..., help="Its audit record (`encrypt --audit-record`)."),
 ) -> None:
@@ -241,7 +244,7 @@ def audit(
 
 @app.command()
 def cast(
-    election: str,
+    election: str = ELECTION,
     ballot: list[Path] = typer.Option([], help="Ballot JSON files (or JSON Lines) to cast."),
     credential: str | None = typer.Option(None, help="Encrypt and cast in one step."),
     choice: str | None = typer.Option(None, help="yes, no (or blank) with --credential."),
@@ -272,7 +275,10 @@ def cast(
 
 
 @app.command()
-def track(election: str, tracker: str) -> None:
+def track(
+    election: str = ELECTION,
+    tracker: str = typer.Argument(..., help="The tracker `cast` printed for the ballot."),
+) -> None:
     """Find a ballot on the board by its tracker."""
     from guildhall.services import ballots as service
 
@@ -284,7 +290,7 @@ def track(election: str, tracker: str) -> None:
 
 
 @app.command()
-def close(election: str) -> None:
+def close(election: str = ELECTION) -> None:
     """Close the vote once its closing time has come."""
     from guildhall.services import ballots as service
 
@@ -294,7 +300,7 @@ def close(election: str) -> None:
 
 @app.command()
 def tally(
-    election: str,
+    election: str = ELECTION,
     share: list[Path] = typer.Option([], help="Trustees' decryption shares, from "
                                      "`trustee decrypt` (at least k)."),
     key: list[Path] = typer.Option([], help="Or the trustees' key files themselves."),
@@ -310,7 +316,7 @@ def tally(
 
 
 @app.command()
-def certify(election: str) -> None:
+def certify(election: str = ELECTION) -> None:
     """Certify the result and record it on the case (vote_closed)."""
     from guildhall.services import ballots as service
 
@@ -320,7 +326,7 @@ def certify(election: str) -> None:
 
 @app.command()
 def board(
-    election: str,
+    election: str = ELECTION,
     output: Path | None = typer.Option(
         None, "-o", "--output", help="Write to this file instead of standard output."
     ),
@@ -343,7 +349,7 @@ def board(
 
 @app.command()
 def verify(
-    board: Path,
+    board: Path = typer.Argument(..., help="The exported board (JSON Lines)."),
     workers: int | None = typer.Option(None, help="Processes (default: every core)."),
     format: str = typer.Option("text", help="text or json"),
 ) -> None:
@@ -365,7 +371,9 @@ def verify(
 
 
 @app.command()
-def result(election: str, format: str = typer.Option("text", help="text or json")) -> None:
+def result(
+    election: str = ELECTION, format: str = typer.Option("text", help="text or json")
+) -> None:
     """The tallied result: yes, no, blank, cast, eligible, threshold, passed."""
     from guildhall.services import ballots as service
 

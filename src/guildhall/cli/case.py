@@ -21,8 +21,12 @@ class Format(StrEnum):
     json = "json"
 
 
+FORMAT = typer.Option(Format.text, "--format", help="text or json.")
+CASE = typer.Argument(..., metavar="CASE", help="The case's id, e.g. sag-2008.")
+
+
 @app.command("list")
-def list_cases(fmt: Format = typer.Option(Format.text, "--format")) -> None:
+def list_cases(fmt: Format = FORMAT) -> None:
     """The cases in the store."""
     from guildhall.services import cases
 
@@ -47,8 +51,8 @@ def load(file: Path = typer.Argument(..., help="A case file (YAML).")) -> None:
 
 @app.command("show")
 def show(
-    case_id: str = typer.Argument(..., metavar="CASE"),
-    fmt: Format = typer.Option(Format.text, "--format"),
+    case_id: str = CASE,
+    fmt: Format = FORMAT,
 ) -> None:
     """The case's timeline with its sources, and the conflicts between sources."""
     from guildhall.cli.case_format import case_to_text
@@ -65,8 +69,8 @@ def show(
 
 @app.command("add-event")
 def add_event(
-    case_id: str = typer.Argument(..., metavar="CASE"),
-    file: Path = typer.Argument(..., metavar="EVENT.yaml"),
+    case_id: str = CASE,
+    file: Path = typer.Argument(..., metavar="EVENT.yaml", help="The event file (YAML)."),
 ) -> None:
     """Append an event, if the case's rules allow it now."""
     from guildhall.services import cases
@@ -77,9 +81,9 @@ def add_event(
 
 @app.command("next")
 def next_events(
-    case_id: str = typer.Argument(..., metavar="CASE"),
+    case_id: str = CASE,
     on: str | None = typer.Option(None, "--on", help="Judge as of this date (YYYY-MM-DD)."),
-    fmt: Format = typer.Option(Format.text, "--format"),
+    fmt: Format = FORMAT,
 ) -> None:
     """Which events the rules allow now, and which they refuse and why."""
     from guildhall.cli.case_format import steps_to_text

@@ -18,7 +18,7 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-FORMAT = typer.Option("text", "--format", help="text or json")
+FORMAT = typer.Option("text", "--format", help="text or json.")
 
 
 def _check_format(output: str) -> None:
@@ -173,11 +173,18 @@ def diff_command(
 @app.command("check")
 def check_command(
     path: Path | None = typer.Argument(None, help="A file or folder (default: agreements/)."),
+    output: str = FORMAT,
 ) -> int:
     """Check agreement files; exit 2 on any problem, each with file:line:column."""
     from guildhall.services import terms as service
 
+    _check_format(output)
     ids, problems = service.check_terms(path)
+    if output == "json":
+        print_json(
+            {"ok": not problems, "agreements": ids, "problems": [p.as_dict() for p in problems]}
+        )
+        return 2 if problems else 0
     if problems:
         print_problems(problems)
         typer.echo(f"{len(problems)} problem(s)", err=True)

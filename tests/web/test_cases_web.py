@@ -21,12 +21,15 @@ CALL: dict[str, Any] = {
     "summary": "The national board calls a strike.",
     "certainty": "stated",
     "sources": [{"document": "board-minutes", "quote": "The board voted to strike."}],
+    "documents": [
+        {"id": "board-minutes", "title": "Board minutes", "text": "The board voted to strike."}
+    ],
 }
 
 
 @pytest.fixture
 def client(database_url: str) -> TestClient:
-    cases.load_case_file(database_url, CASE)
+    cases.load_case_file(database_url, CASE, recorded_by="loader")
     return TestClient(create_app(database_url))
 
 

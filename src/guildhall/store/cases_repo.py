@@ -4,7 +4,7 @@ changed file becomes a new version, and the earlier one stays readable."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -290,10 +290,15 @@ def _events(session: Session, case_id: str, version: int) -> tuple[Event, ...]:
             corrects=r.corrects_seq,
             documents=tuple(documents[r.pk]),
             recorded_by=r.recorded_by,
-            recorded_at=r.recorded_at,
+            recorded_at=_utc(r.recorded_at),
         )
         for r in rows
     )
+
+
+def _utc(at: datetime) -> datetime:
+    """Times are stored in UTC; SQLite hands them back without their zone."""
+    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
 
 
 def lock_case(session: Session, case_id: str) -> None:

@@ -18,6 +18,7 @@ from guildhall.core.clock import Clock, SystemClock
 from guildhall.core.errors import InvalidInput, NotFound, RuleRefused
 from guildhall.core.problems import Location, Problem
 from guildhall.files.located_yaml import YamlDocument, read_yaml
+from guildhall.files.reading import YAML_LIMIT, read_text, require_bytes
 from guildhall.files.shape import Shape
 from guildhall.services import terms
 from guildhall.settings import repository_root
@@ -49,22 +50,20 @@ def load_case_file(database_url: str, path: Path, *, clock: Clock | None = None)
     if problems or case is None:
         raise InvalidInput(problems)
     rules_path = rules_file(case.rules)
-    try:
-        rules_text = rules_path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    rules_text, unreadable = read_text(rules_path, limit=YAML_LIMIT)
+    if rules_text is None:
         raise InvalidInput(
-            [
-                Problem(
-                    Location(str(path)),
-                    f"no rules file {rules_path}",
-                    hint="rules: names a file in rules/",
-                )
-            ]
-        ) from None
+            Problem(
+                doc.where(("rules",)),
+                f"rules file {rules_path}: {p.what}",
+                hint="rules: names a file in rules/",
+            )
+            for p in unreadable
+        )
     rulebook = rulebook_for(case, rules_text)
     _check_agreements(case, doc)
     _replay(case, rulebook, doc)
-    raw = path.read_bytes()
+    raw = require_bytes(path, limit=YAML_LIMIT)
     store = Store(database_url)
     try:
         with store.session() as session:

@@ -23,6 +23,7 @@ from guildhall.costing.explain import explain
 from guildhall.costing.formulas import KINDS
 from guildhall.costing.params import Terms, terms_from_agreement
 from guildhall.costing.provenance import provenance
+from guildhall.files.reading import check_file
 from guildhall.settings import Settings
 from guildhall.terms import load
 
@@ -44,9 +45,14 @@ def synth_data(out: Path, spec: SynthSpec, progress: Progress) -> None:
 def import_data_set(src: Path, out: Path, quarantine: Path | None) -> ImportReport:
     """Import ``src`` into ``out``; with problems and no quarantine file, nothing is written."""
     if not src.is_dir():
-        raise InvalidInput([Problem(Location(file=str(src)), "is not a folder")])
+        reason = check_file(src)  # a symlink loop or a missing path says so
+        what = "is a file, not a folder" if reason is None else reason.what
+        what = "no such folder" if what == "no such file" else what
+        raise InvalidInput([Problem(Location(file=str(src)), what)])
     report = import_data(src, out, quarantine)
-    if report.problems and quarantine is None:
+    # Problems of shape (a missing table or column, a file that is not CSV) write nothing,
+    # even with a quarantine file: no row could be checked.
+    if report.problems and (quarantine is None or not report.written):
         raise InvalidInput(report.problems)
     return report
 

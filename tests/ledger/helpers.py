@@ -1,0 +1,24 @@
+"""Shared pieces of the ledger tests: a fixed clock and obligation records."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from guildhall.core.clock import FixedClock
+from guildhall.ledger.records import Obligation
+
+CLOCK = FixedClock(datetime(2008, 12, 1, 12, 0, tzinfo=UTC))
+
+
+def owed(
+    production: int,
+    performer: int | None,
+    cents: int,
+    *,
+    employer: str = "Studio A",
+    agreement: str = "wga-2008",
+    period: date = date(2008, 4, 1),
+    kind: str = "rental",
+    due: date = date(2008, 10, 28),
+) -> Obligation:
+    return Obligation(employer, agreement, production, performer, period, kind, cents, due)

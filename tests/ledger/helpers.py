@@ -22,3 +22,15 @@ def owed(
     due: date = date(2008, 10, 28),
 ) -> Obligation:
     return Obligation(employer, agreement, production, performer, period, kind, cents, due)
+
+
+def cli(capsys: object, *args: str) -> tuple[int, str, str]:
+    """Run ``guildhall ARGS`` and return its exit code, standard output and error."""
+    from guildhall.cli.app import run
+
+    code = run(list(args))
+    out, err = capsys.readouterr()  # type: ignore[attr-defined]
+    return code, out, err
+
+
+HEADER = "employer,production_id,performer_id,period_start,kind,amount,paid_on,reference\n"

@@ -184,3 +184,24 @@ def reconcile(obligations: ir.Table, remittances: ir.Table, as_of: date) -> Reco
         overpaid_cents=(over.paid_cents - over.owed_cents).cast("int64"),
     )
     return Reconciliation(shortfalls, late, overpayments, unmatched)
+
+
+ORDER = ["employer", "production_id", "period_start", "kind"]
+
+
+def collect(result: Reconciliation) -> dict[str, list[dict[str, object]]]:
+    """Each table of ``result`` as rows of plain values, in key order (then reference)."""
+    out: dict[str, list[dict[str, object]]] = {}
+    for name in ("shortfalls", "late", "overpayments", "unmatched"):
+        table: ir.Table = getattr(result, name)
+        order = [*ORDER, "reference"] if name == "unmatched" else ORDER
+        rows = table.order_by(order).to_pyarrow().to_pylist()
+        out[name] = [_plain(row) for row in rows]
+    return out
+
+
+def _plain(row: dict[str, object]) -> dict[str, object]:
+    return {
+        k: (int(v) if isinstance(v, bool | int) and not isinstance(v, bool) else v)
+        for k, v in row.items()
+    }

@@ -314,3 +314,107 @@ def obligations_in_effect(database_url: str, *, employer: str | None = None) -> 
 
 def balances(database_url: str, as_of: date | None = None) -> list[journal.Balance]:
     return journal.balances(journal_entries(database_url), as_of)
+
+
+def reading_day(agreement: Any) -> date:
+    """The day an agreement's terms are read on for the ledger: as costing reads it."""
+    day = agreement.term_start or agreement.term_end
+    if day is None:
+        raise InvalidInput([Problem(Location(field="agreement"), f"{agreement.id} has no term")])
+    return day  # type: ignore[no-any-return]
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    if isinstance(value, bool | int | str) or value is None:
+        return value
+    return str(value)
+
+
+def record_costed_obligations(
+    database_url: str,
+    agreement_id: str,
+    data: Path,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    by: str,
+    clock: Clock | None = None,
+) -> Recorded:
+    """Cost ``agreement_id`` over the data set and append its obligations per performer,
+    production, period and kind for the periods from ``start`` to ``end`` (by default the
+    agreement's term). The source records the agreement files' SHA-256, the data set's
+    checksum and every parameter value with its source."""
+    from guildhall.costing.allocation import obligations as per_performer
+    from guildhall.costing.backends import connect
+    from guildhall.costing.engine import open_tables, production_amounts
+    from guildhall.costing.params import terms_from_agreement
+    from guildhall.costing.provenance import data_checksum
+    from guildhall.ledger.obligations import obligations_table
+    from guildhall.services.costing import _data_set, _memory_limit
+
+    agreement = load(agreement_id)
+    day = reading_day(agreement)
+    terms, problems = ledger_terms(agreement, day)
+    if terms is None:
+        raise InvalidInput(problems)
+    start = start or agreement.term_start
+    end = end or agreement.term_end
+    if start and end and end < start:
+        raise InvalidInput([Problem(Location(field="to"), f"{end} is before {start}")])
+    data_set = _data_set(data)
+    costing_terms = terms_from_agreement(agreement)
+    tables = open_tables(connect("duckdb", memory_limit=_memory_limit()), data_set)
+    amounts = production_amounts(tables, [costing_terms])
+    if start:
+        amounts = amounts.filter(amounts.period_start >= start)
+    if end:
+        amounts = amounts.filter(amounts.period_start <= end)
+    owed = per_performer(amounts, tables.credits)
+    periods = [
+        r["period_start"] for r in owed.select("period_start").distinct().to_pyarrow().to_pylist()
+    ]
+    rows = obligations_table(owed, tables.productions, terms, periods).to_pyarrow().to_pylist()
+    obligations: list[tuple[Obligation, dict[str, Any]]] = [
+        (
+            Obligation(
+                employer=r["employer"],
+                agreement=agreement.id,
+                production_id=r["production_id"],
+                performer_id=r["performer_id"],
+                period_start=r["period_start"],
+                kind=r["kind"],
+                amount_cents=r["amount_cents"],
+                due_on=r["due_on"],
+            ),
+            {},
+        )
+        for r in rows
+    ]
+    checksum = data_checksum(data_set)
+    files = [{"path": f.path, "sha256": f.sha256} for f in agreement.files]
+    description = {
+        "agreement": agreement.id,
+        "agreement_files": files,
+        "read_on": day.isoformat(),
+        "data": {"path": str(data), "sha256": checksum},
+        "periods": [start.isoformat() if start else None, end.isoformat() if end else None],
+        "parameters": {
+            name: {"value": _plain(value), "source": costing_terms.sources.get(name)}
+            for name, value in costing_terms.values.items()
+        },
+        "terms": [t.as_dict() for t in terms.terms()],
+    }
+    key = f"costing:{files[0]['sha256'][:16]}:{checksum[:16]}:{start}:{end}"
+    return record_obligations(
+        database_url,
+        obligations,
+        source_key=key,
+        source_kind="costing",
+        description=description,
+        by=by,
+        clock=clock,
+    )

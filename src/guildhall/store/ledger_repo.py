@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from guildhall.ledger.records import Entry
@@ -50,14 +50,29 @@ def append(session: Session, entries: Sequence[Entry], source: int) -> list[int]
     """Append ``entries`` (their ``seq`` is ignored; the journal numbers them) whose keys
     are new; returns the numbers given, in order. Keys already present are skipped."""
     present = existing_keys(session, (e.key for e in entries))
-    rows = [_row(e, source) for e in entries if e.key not in present]
-    session.add_all(rows)
-    session.flush()
-    return [int(r.seq) for r in rows]
+    fresh = [e for e in entries if e.key not in present]
+    if len(fresh) <= _CHUNK:
+        rows = [_row(e, source) for e in fresh]
+        session.add_all(rows)
+        session.flush()
+        return [int(r.seq) for r in rows]
+    for i in range(0, len(fresh), _CHUNK):
+        chunk = fresh[i : i + _CHUNK]
+        session.execute(insert(LedgerEntryRow), [_values(e, source) for e in chunk])
+    keys = {e.key for e in fresh}
+    numbered = session.execute(
+        select(LedgerEntryRow.key, LedgerEntryRow.seq).where(LedgerEntryRow.source_pk == source)
+    )
+    seqs = {key: int(seq) for key, seq in numbered if key in keys}
+    return [seqs[e.key] for e in fresh]
 
 
 def _row(entry: Entry, source: int) -> LedgerEntryRow:
-    return LedgerEntryRow(
+    return LedgerEntryRow(**_values(entry, source))
+
+
+def _values(entry: Entry, source: int) -> dict[str, Any]:
+    return dict(
         key=entry.key,
         kind=entry.kind,
         source_pk=source,

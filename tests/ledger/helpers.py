@@ -8,6 +8,7 @@ from guildhall.core.clock import FixedClock
 from guildhall.ledger.records import Obligation
 
 CLOCK = FixedClock(datetime(2008, 12, 1, 12, 0, tzinfo=UTC))
+LATER = FixedClock(datetime(2009, 6, 1, 12, 0, tzinfo=UTC))
 
 
 def owed(

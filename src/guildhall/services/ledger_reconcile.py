@@ -163,10 +163,7 @@ def reconcile_journal(database_url: str, as_of: date) -> dict[str, Any]:
         )
     terms = terms_of({e.agreement for e in obligations if e.agreement})
     owed, paid = _tables(obligations, remittances, terms)
-    con = ibis.duckdb.connect()
-    result = collect(
-        reconcile(con.create_table("owed", owed), con.create_table("paid", paid), as_of)
-    )
+    result = collect(reconcile(ibis.memtable(owed), ibis.memtable(paid), as_of))
     _performers(result["shortfalls"], obligations, remittances, as_of)
     return report(result, as_of, terms)
 

@@ -48,6 +48,7 @@ def _data(root: Path) -> Path:
             "productions": [
                 {
                     "production_id": 1,
+                    "title": "Coastline",
                     "medium": "network_tv",
                     "production_start": dt.date(2008, 2, 20),
                     "residual_base_cents": 2_000_000,
@@ -55,6 +56,7 @@ def _data(root: Path) -> Path:
                 },
                 {
                     "production_id": 2,
+                    "title": "The Precinct",
                     "medium": "network_tv",
                     "production_start": dt.date(2000, 9, 1),
                     "residual_base_cents": 1_500_000,
@@ -161,3 +163,93 @@ def test_reconciliation_finds_exactly_the_two_claims_and_the_late_payment(
         (101, 20_000),
         (102, 40_000),
     ]
+
+
+def _pdf_text(path: Path) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+def test_both_claims_are_filed_with_their_amounts_and_parties(
+    story: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = ["--db", story, "ledger"]
+    code, out, err = cli(
+        capsys,
+        *db,
+        "claim",
+        "open",
+        "WGA-2008-NM",
+        "--employer",
+        "Meridian Pictures",
+        "--as-of",
+        "2008-12-01",
+        "--format",
+        "json",
+    )
+    assert code == 0, err
+    wga = json.loads(out)
+    assert (wga["unpaid_cents"], wga["interest_cents"], wga["claimed_cents"]) == (
+        60_000,
+        799,
+        60_799,
+    )
+    assert wga["deadline"]["file_by"] is None  # the WGA's time limit is not sourced
+    assert "no time limit to file is stated" in err
+    code, out, err = cli(
+        capsys,
+        *db,
+        "claim",
+        "open",
+        "SAG-FM-2008",
+        "--employer",
+        "Northlight Television",
+        "--as-of",
+        "2008-12-01",
+        "--format",
+        "json",
+    )
+    assert code == 0, err
+    sag = json.loads(out)
+    assert sag["unpaid_cents"] == 10_625_125
+    assert sag["interest_cents"] == 562_192 + 234_256
+    # 183 days from 2008-04-17: the SAG claim had to be filed by 2008-10-17.
+    assert sag["deadline"]["file_by"] == "2008-10-17"
+    assert "ran out on 2008-10-17" in err
+
+    wga_files = tmp_path / "wga-filing"
+    code, out, err = cli(capsys, *db, "file", "WGA-2008-NM", "--out", str(wga_files))
+    assert code == 0, err
+    text = _pdf_text(tmp_path / "wga-filing.pdf")
+    for expected in (
+        "Writers Guild of America",
+        "Meridian Pictures",
+        "Coastline",
+        "$600.00",
+        "$7.99",
+        "$607.99",
+        "2008-04-01",
+        "WGA Theatrical and Television",
+        "1.5% a month",
+    ):
+        assert expected in text, expected
+    page = (tmp_path / "wga-filing.html").read_text()
+    assert "Meridian Pictures" in page and "$607.99" in page and "<table>" in page
+
+    code, _, err = cli(capsys, *db, "file", "SAG-FM-2008", "--out", str(tmp_path / "sag.pdf"))
+    assert code == 0, err
+    text = _pdf_text(tmp_path / "sag.pdf")
+    for expected in (
+        "Screen Actors Guild",
+        "Northlight Television",
+        "Harbor Lights",
+        "The Night Desk",
+        "$75,000.00",
+        "$31,251.25",
+        "$5,621.92",
+        "$2,342.56",
+        "Section 61(c)",
+        "1% a month (uncertain)",
+    ):
+        assert expected in text.replace("\n", " "), expected

@@ -405,3 +405,171 @@ def reconcile(
     else:
         write_new(out, text, force=force)
         typer.echo(f"wrote {out}")
+
+
+claim_app = typer.Typer(
+    help="Claims: open one on an employer's shortfalls, move it a step, show it.",
+    no_args_is_help=True,
+)
+app.add_typer(claim_app, name="claim")
+
+
+def _warn(view: dict[str, Any]) -> None:
+    if view.get("warning"):
+        typer.echo(f"warning: claim {view['claim']}: {view['warning']}", err=True)
+
+
+def _claim_text(view: dict[str, Any]) -> str:
+    lines = [
+        f"claim {view['claim']}: {view['employer']}, {view['state']}",
+        f"  claimed {format_cents(view['claimed_cents'])} ({format_cents(view['unpaid_cents'])}"
+        f" unpaid, {format_cents(view['interest_cents'])} interest), opened on "
+        f"{view['opened_on']}, under {', '.join(view['agreements'])}",
+    ]
+    for s in view["shortfalls"]:
+        lines.append(
+            f"  production {s['production']} {s['period']} {s['kind']}: unpaid "
+            f"{format_cents(s['unpaid_cents'])}, interest {format_cents(s['interest_cents'])}"
+        )
+    for step in view["steps"]:
+        amount = f" {format_cents(step['amount_cents'])}" if step["amount_cents"] else ""
+        lines.append(f"  {step['on']} {step['step']}{amount} (entry {step['entry']})")
+    deadline = view["deadline"]
+    if deadline["file_by"]:
+        lines.append(f"  file by {deadline['file_by']}: {deadline['source']}")
+    lines.append(f"  next: {', '.join(view['next']) or 'nothing (paid)'}")
+    return "\n".join(lines)
+
+
+def _show(claim: Any, output: str) -> None:
+    from guildhall.core.clock import SystemClock
+    from guildhall.services.ledger_claims import claim_view
+
+    view = claim_view(claim, SystemClock().today())
+    _warn(view)
+    if output == "json":
+        print_json(view)
+    else:
+        typer.echo(_claim_text(view))
+
+
+@claim_app.command("open")
+def claim_open(
+    claim: str = typer.Argument(..., help="An id for the claim, e.g. WGA-2008-11."),
+    employer: str = typer.Option(..., "--employer", help="The employer the claim is against."),
+    as_of: str = typer.Option(..., "--as-of", help="The shortfalls as of this day."),
+    production: list[int] = typer.Option([], "--production", help="Only these productions."),
+    kind: list[str] = typer.Option([], "--kind", help="Only these kinds of payment."),
+    by: str | None = BY,
+    output: str = FORMAT,
+) -> None:
+    """Open a claim on an employer's shortfalls, with their evidence."""
+    from guildhall.services import ledger_claims as service
+
+    _format(output)
+    day = _day(as_of, "--as-of")
+    assert day is not None
+    made = service.open_claim(
+        database_url(),
+        claim,
+        employer=employer,
+        as_of=day,
+        productions=production or None,
+        kinds=kind or None,
+        by=_by(by),
+    )
+    _show(made, output)
+
+
+@claim_app.command("show")
+def claim_show(
+    claim: str = typer.Argument(..., help="The claim's id."),
+    output: str = FORMAT,
+) -> None:
+    """A claim's amounts, steps, time limit and what may come next."""
+    from guildhall.services import ledger_claims as service
+
+    _format(output)
+    _show(service.show_claim(database_url(), claim), output)
+
+
+@claim_app.command("list")
+def claim_list(output: str = FORMAT) -> None:
+    """Every claim with its state; warns of time limits running out."""
+    from guildhall.core.clock import SystemClock
+    from guildhall.services import ledger_claims as service
+
+    _format(output)
+    today = SystemClock().today()
+    views = [service.claim_view(c, today) for c in service.list_claims(database_url())]
+    for view in views:
+        _warn(view)
+    if output == "json":
+        print_json(views)
+        return
+    for view in views:
+        typer.echo(
+            f"{view['claim']:<20} {view['employer']:<28} {view['state']:<18} "
+            f"{format_cents(view['claimed_cents']):>16}"
+        )
+
+
+@claim_app.command("advance")
+def claim_advance(
+    claim: str = typer.Argument(..., help="The claim's id."),
+    step: str = typer.Argument(
+        ..., help="demand, grievance, arbitration_filed, award, settlement or paid."
+    ),
+    on: str = typer.Option(..., "--on", help="The day the step was taken."),
+    amount: str | None = typer.Option(
+        None, "--amount", help="Dollars awarded, agreed or received (award, settlement, paid)."
+    ),
+    note: str | None = typer.Option(None, "--note", help="A note kept with the step."),
+    by: str | None = BY,
+    output: str = FORMAT,
+) -> None:
+    """Move a claim one step; each step is a journal entry."""
+    from decimal import Decimal, InvalidOperation
+
+    from guildhall.core.money import to_cents
+    from guildhall.services import ledger_claims as service
+
+    _format(output)
+    day = _day(on, "--on")
+    assert day is not None
+    cents = None
+    if amount is not None:
+        try:
+            value = Decimal(amount.replace(",", ""))
+        except InvalidOperation:
+            value = None
+        if value is None or value != round(value, 2) or value <= 0:
+            raise InvalidInput(
+                [Problem(Location(field="--amount"), f"{amount!r} is not dollars above zero")]
+            )
+        cents = to_cents(value)
+    made = service.advance_claim(
+        database_url(), claim, step, on=day, amount_cents=cents, note=note, by=_by(by)
+    )
+    _show(made, output)
+
+
+@app.command("file")
+def file_claim(
+    claim: str = typer.Argument(..., help="The claim's id."),
+    out: Path = typer.Option(
+        ..., "--out", help="Where to write: OUT.html and OUT.pdf (a suffix is dropped)."
+    ),
+    force: bool = typer.Option(False, "--force", help="Replace the files if they exist."),
+    output: str = FORMAT,
+) -> None:
+    """Write the claim's arbitration filing as HTML and PDF."""
+    from guildhall.services import ledger_claims as service
+
+    _format(output)
+    written = service.write_filing(database_url(), claim, out, force=force)
+    if output == "json":
+        print_json({"claim": claim, "files": [str(p) for p in written]})
+        return
+    for path in written:
+        typer.echo(f"wrote {path}")

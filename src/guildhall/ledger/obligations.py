@@ -101,6 +101,7 @@ class Regular:
     production_id: int
     performer_id: int
     weekly_salary_cents: int
+    title: str | None = None
 
 
 @dataclass(frozen=True)
@@ -161,7 +162,9 @@ def read_suspension(path: Path) -> tuple[Suspension | None, list[Problem]]:
     seen: dict[tuple[int, int], int] = {}
     for i, item in enumerate(shape.sequence(top.get("regulars"), ("regulars",), empty_ok=False)):
         where = ("regulars", i)
-        row = shape.mapping(item, where, required=("production", "performer", "weekly_salary"))
+        row = shape.mapping(
+            item, where, required=("production", "performer", "weekly_salary"), optional=("title",)
+        )
         if row is None:
             continue
         production = shape.count(row.get("production"), (*where, "production"))
@@ -174,7 +177,8 @@ def read_suspension(path: Path) -> tuple[Suspension | None, list[Problem]]:
             shape.fail(where, f"repeats regular {performer} on {production} (item {first})")
             continue
         seen[(production, performer)] = i
-        regulars.append(Regular(production, performer, salary))
+        title = shape.text(row.get("title"), (*where, "title"), optional=True)
+        regulars.append(Regular(production, performer, salary, title))
     if shape.problems or not (agreement and employer and start and end):
         return None, shape.problems
     return (
@@ -191,7 +195,7 @@ def force_majeure(
     on = suspension.suspended_from
     params = agreement.values_on(formula.reads_parameters, on)
     weeks = Decimal(suspension.days) / 7
-    out = []
+    out: list[tuple[Obligation, dict[str, object]]] = []
     cap_value = params.get("force_majeure_suspension_weeks", 0)
     cap = cap_value if isinstance(cap_value, int) and not isinstance(cap_value, bool) else 0
     paid_weeks = min(weeks, Decimal(cap))
@@ -216,7 +220,8 @@ def force_majeure(
             amount_cents=amount,
             due_on=due,
         )
-        how = {
+        how: dict[str, object] = {
+            "title": regular.title,
             "formula": formula.name,
             "weekly_salary_cents": regular.weekly_salary_cents,
             "weeks_suspended": str(weeks.quantize(Decimal("0.01"))),

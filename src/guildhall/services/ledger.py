@@ -378,6 +378,8 @@ def record_costed_obligations(
         r["period_start"] for r in owed.select("period_start").distinct().to_pyarrow().to_pylist()
     ]
     rows = obligations_table(owed, tables.productions, terms, periods).to_pyarrow().to_pylist()
+    names = tables.productions.select("production_id", "title").to_pyarrow().to_pylist()
+    titles = {r["production_id"]: r["title"] for r in names}
     obligations: list[tuple[Obligation, dict[str, Any]]] = [
         (
             Obligation(
@@ -390,7 +392,7 @@ def record_costed_obligations(
                 amount_cents=r["amount_cents"],
                 due_on=r["due_on"],
             ),
-            {},
+            {"title": titles.get(r["production_id"])},
         )
         for r in rows
     ]

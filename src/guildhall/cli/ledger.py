@@ -389,21 +389,21 @@ def reconcile(
 ) -> None:
     """Match remittances to obligations: shortfalls, late payments with interest,
     overpayments, and remittances that match nothing."""
-    from guildhall.files.output import refuse_existing, write_new
+    from guildhall.files.output import refuse_existing, write_text
     from guildhall.services import ledger_reconcile as service
 
     _format(output, ("text", "json", "csv"))
     day = _day(as_of, "--as-of")
     assert day is not None
     if out is not None:
-        refuse_existing([out], force=force)
+        refuse_existing(out, force=force)
     result = service.reconcile_journal(database_url(), day)
     render = {"json": lambda r: dumps(r) + "\n", "csv": _reconcile_csv, "text": _reconcile_text}
     text = render[output](result)
     if out is None:
         sys.stdout.write(text)
     else:
-        write_new(out, text, force=force)
+        write_text(out, text, force=force)
         typer.echo(f"wrote {out}")
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from guildhall.core.clock import Clock, SystemClock
 from guildhall.core.errors import InvalidInput, NotFound
 from guildhall.core.problems import Location, Problem
-from guildhall.files.output import write_new
+from guildhall.files.output import write_text
 from guildhall.ledger import journal
 from guildhall.ledger.obligations import force_majeure, read_suspension
 from guildhall.ledger.records import Entry, Obligation, Remittance
@@ -226,7 +226,7 @@ def import_remittances(
         if problems and quarantine is None:
             raise InvalidInput(problems)
         if quarantine is not None and problems:
-            write_new(quarantine, quarantine_csv(read.bad, clashes), force=force)
+            write_text(quarantine, quarantine_csv(read.bad, clashes), force=force)
         source_key = f"remittances:{path.name}:{at.isoformat()}"
         source = ledger_repo.source_pk(
             session, source_key, "remittance_file", {"file": str(path)}, at=at, by=by

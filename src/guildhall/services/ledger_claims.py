@@ -384,17 +384,17 @@ def write_filing(
 ) -> list[Path]:
     """Write the claim's arbitration filing as ``out``.html and ``out``.pdf; an existing
     file is refused unless ``force``, and neither is written if either is refused."""
-    from guildhall.files.output import refuse_existing, write_new
+    from guildhall.files.output import refuse_existing, write_bytes, write_text
     from guildhall.ledger.filing import filing_document, html, pdf
 
     now = clock or SystemClock()
     claim = show_claim(database_url, claim_id)
     base = out.with_suffix("") if out.suffix.lower() in (".html", ".pdf") else out
     targets = [base.with_name(base.name + ".html"), base.with_name(base.name + ".pdf")]
-    refuse_existing(targets, force=force)
+    refuse_existing(*targets, force=force)
     document = filing_document(claim, now.today())
     page = html(document)
     printed = pdf(document)
-    write_new(targets[0], page, force=force)
-    write_new(targets[1], printed, force=force)
+    write_text(targets[0], page, force=force)
+    write_bytes(targets[1], printed, force=force)
     return targets

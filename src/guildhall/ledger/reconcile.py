@@ -29,6 +29,7 @@ import ibis
 import ibis.expr.types as ir
 
 from guildhall.costing.arith import div_half_up, int64
+from guildhall.costing.engine import materialize as keep
 from guildhall.ledger.interest import DENOMINATOR, MONTHS_A_YEAR
 
 KEY = ["employer", "production_id", "period_start", "kind"]
@@ -49,6 +50,15 @@ class Reconciliation:
     unmatched: ir.Table
 
 
+def materialize(table: ir.Table, name: str) -> ir.Table:
+    """``table`` computed once on its backend; in-memory tables (the journal's) as they are."""
+    try:
+        table._find_backend()
+    except ibis.common.exceptions.IbisError:
+        return table
+    return keep(table, name)
+
+
 def _days(later: ir.DateValue, earlier: ir.DateValue) -> ir.IntegerValue:
     return (later.epoch_days() - earlier.epoch_days()).cast("int64")
 
@@ -59,7 +69,9 @@ def _interest(cent_days: ir.IntegerValue, rate_ppm: ir.IntegerValue) -> ir.Integ
 
 def reconcile(obligations: ir.Table, remittances: ir.Table, as_of: date) -> Reconciliation:
     """Match ``remittances`` to ``obligations`` (columns as ``obligations.OBLIGATION_COLUMNS``
-    and ``Remittance``'s fields) as of ``as_of``."""
+    and ``Remittance``'s fields) as of ``as_of``. The matched remittances and the per-key
+    balances are computed once and kept on the backend (``engine.materialize``); the four
+    findings are read from them."""
     day = ibis.date(as_of)
     keys = obligations.group_by(KEY).aggregate(
         agreement=obligations.agreement.max(),
@@ -95,7 +107,7 @@ def reconcile(obligations: ir.Table, remittances: ir.Table, as_of: date) -> Reco
         | (with_performer.named == 0)
         | with_performer.owed_performer.notnull()
     )
-    flagged = with_performer.mutate(matched=matched_flag)
+    flagged = materialize(with_performer.mutate(matched=matched_flag), "ledger_paid")
     unmatched = flagged.filter(~flagged.matched)
     unmatched = unmatched.select(
         "employer",
@@ -144,7 +156,7 @@ def reconcile(obligations: ir.Table, remittances: ir.Table, as_of: date) -> Reco
     )
     unpaid = (whole.owed_cents - whole.applied_cents).cast("int64")
     unpaid_days = ibis.greatest(_days(day, whole.due_on) - whole.grace_days, 0).cast("int64")
-    whole = whole.mutate(unpaid_cents=unpaid, unpaid_days=unpaid_days)
+    whole = materialize(whole.mutate(unpaid_cents=unpaid, unpaid_days=unpaid_days), "ledger_keys")
     due = whole.filter((whole.due_on <= day) & (whole.unpaid_cents > 0))
     shortfalls = due.select(
         "employer",

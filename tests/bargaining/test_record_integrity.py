@@ -382,7 +382,16 @@ def test_replace_stores_the_next_version_and_keeps_the_earlier_one(
     now = json.loads(cli(capsys, "--db", loaded, "case", "show", "sag-2008", "--format", "json")[1])
     old = json.loads(
         cli(
-            capsys, "--db", loaded, "case", "show", "sag-2008", "--version", "1", "--format", "json"
+            capsys,
+            "--db",
+            loaded,
+            "case",
+            "show",
+            "sag-2008",
+            "--at-version",
+            "1",
+            "--format",
+            "json",
         )[1]
     )
 

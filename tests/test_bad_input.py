@@ -407,6 +407,23 @@ def test_data_import_with_quarantine_and_a_missing_column_writes_nothing(
     assert not out.exists() and not quarantine.exists()
 
 
+def test_cost_names_a_data_set_it_cannot_read(
+    data_source: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "data"
+    assert _import_data(capsys, data_source, data)[0] == 0
+    (data / "members.parquet").write_bytes(b"not parquet")
+    (data / "productions.parquet").unlink()
+    (data / "productions").mkdir()
+    code, err = cli(capsys, "cost", "sag-2005", "--data", str(data))
+    assert code == 2
+    assert f"error: {data / 'productions'}: the folder holds no .parquet files" in err
+    assert f"error: {data / 'members.parquet'}: cannot be read as Parquet: " in err
+    missing = tmp_path / "absent"
+    code, err = cli(capsys, "cost", "sag-2005", "--data", str(missing))
+    assert (code, err.strip()) == (2, f"error: {missing}: no such folder")
+
+
 def test_the_messages_are_json_free_of_python_reprs(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -99,6 +99,22 @@ def test_a_case_document_that_is_not_utf8_is_named(
     assert cases.list_cases(sqlite_url) == []
 
 
+def test_a_case_document_outside_the_case_folder_is_refused(
+    sqlite_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = Path(__file__).resolve().parents[1] / "cases" / "sag-2008" / "case.yaml"
+    folder = tmp_path / "case"
+    folder.mkdir()
+    text = source.read_text(encoding="utf-8")
+    first = text.index("file: ") + len("file: ")
+    end = text.index("\n", first)
+    (folder / "case.yaml").write_text(text[:first] + "../../../../etc/passwd" + text[end:])
+    code, err = cli(capsys, "--db", sqlite_url, "case", "load", str(folder / "case.yaml"))
+    assert code == 2
+    assert "../../../../etc/passwd is outside the case's folder" in err
+    assert cases.list_cases(sqlite_url) == []
+
+
 # -- agreement files -----------------------------------------------------------------------
 
 

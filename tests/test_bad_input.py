@@ -440,6 +440,25 @@ def test_cost_names_a_data_set_it_cannot_read(
     assert (code, err.strip()) == (2, f"error: {missing}: no such folder")
 
 
+def test_a_remittance_file_that_is_not_one_is_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from datetime import date
+
+    from guildhall.ledger.remittances import read_remittances
+
+    latin = tmp_path / "paid.csv"
+    latin.write_bytes(b"\xef\xbb\xbfemployer,reference\nStudio \xe9,r1\n")
+    found = read_remittances(latin, date(2009, 1, 1))
+    assert [str(p) for p in found.problems] == [
+        f"{latin}:2:8: not UTF-8 text: byte 0xe9 cannot be decoded (save the file as UTF-8)"
+    ]
+    for path, why in _not_files(tmp_path, "paid.csv"):
+        found = read_remittances(path, date(2009, 1, 1))
+        assert [str(p) for p in found.problems] == [f"{path}: {why}"]
+        assert found.good == () and found.bad == ()
+
+
 def test_the_messages_are_json_free_of_python_reprs(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -108,9 +108,9 @@ def _rows(path: Path) -> tuple[list[str], list[dict[str, str]], list[Problem]]:
         header = list(table.column_names)
         rows = []
         for number, record in enumerate(table.to_pylist(), start=1):
-            text = {k: _text(v) for k, v in record.items()}
-            text["\0row"] = str(number)
-            rows.append(text)
+            values = {k: _text(v) for k, v in record.items()}
+            values["\0row"] = str(number)
+            rows.append(values)
         return header, rows, []
     return [], [], [Problem(Location(file=str(path)), "a remittance file is .csv or .parquet")]
 
@@ -249,7 +249,6 @@ def read_remittances(path: Path, today: date) -> RemittanceFile:
 
 def quarantine_csv(bad: tuple[BadRow, ...], extra: list[tuple[RemittanceRow, str]]) -> str:
     """The quarantine file: one line per problem, with the row's values."""
-    import io
     import json
 
     out = io.StringIO()

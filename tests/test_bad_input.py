@@ -57,7 +57,7 @@ def test_case_load_refuses_the_alias_bomb(
     bomb.write_text(BOMB)
     code, err = cli(capsys, "--db", sqlite_url, "case", "load", str(bomb))
     assert code == 2
-    assert f"error: {bomb}:6:4: refused: aliases repeat more than 100,000 values" in err
+    assert f"error: {bomb}:5:4: refused: aliases repeat more than 10,000 values" in err
     assert cases.list_cases(sqlite_url) == []
 
 
@@ -124,7 +124,7 @@ def test_terms_check_refuses_the_alias_bomb_without_a_memory_error(
     (tmp_path / "bomb.yaml").write_text(BOMB)
     code, err = cli(capsys, "terms", "check", str(tmp_path))
     assert code == 2
-    assert f"{tmp_path / 'bomb.yaml'}:6:4: refused: aliases repeat more than 100,000" in err
+    assert f"{tmp_path / 'bomb.yaml'}:5:4: refused: aliases repeat more than 10,000" in err
 
 
 def test_terms_check_on_an_empty_folder_is_an_error(

@@ -173,3 +173,9 @@ def ballot_problem(
     ):
         return "the proof that the ballot holds an allowed choice does not verify"
     return None
+
+
+def spoiled_body(ballot: Ballot, choice: str, r: int) -> dict[str, Any]:
+    """The board body of an audited ballot: the ballot, its tracker, and what opens it."""
+    return {"election": ballot.election, "ballot": ballot.as_json(), "tracker": ballot.tracker,
+            "choice": choice, "randomness": group.scalar_hex(r)}  # fmt: skip

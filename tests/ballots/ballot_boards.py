@@ -125,8 +125,10 @@ def run_election(
     outcome = decrypt(manifest, h, encrypted, shares, n_cast)
     result = board.append("result", outcome.as_body(h))
     if certify:
-        board.append("certified", {"election": h, "certified_at": "2025-01-21T00:00:00+00:00",
-                                   "result": result.hash})  # fmt: skip
+        body: dict[str, Any] = {"election": h, "certified_at": "2025-01-21T00:00:00+00:00",
+                                "result": result.hash}  # fmt: skip
+        body["signature"] = identity.sign(identity.TAG_CERTIFIED, board_seed, body)
+        board.append("certified", body)
     return Run(manifest, h, keys, ballots, outcome, board, authority_seed, board_seed, seeds)
 
 

@@ -147,7 +147,8 @@ def test_strike_authorization_end_to_end(
         )
         == 0
     )
-    assert run([*db, "certify", "sa-2008"]) == 0
+    board_key = str(tmp_path / "ids" / "board.key.json")
+    assert run([*db, "certify", "sa-2008", "--board-key", board_key]) == 0
     capsys.readouterr()
     assert run([*db, "result", "sa-2008", "--format", "json"]) == 0
     result = json.loads(capsys.readouterr().out)

@@ -320,6 +320,10 @@ def test_the_certified_entry_is_checked(election: Callable[..., Run]) -> None:
         lines, len(lines) - 1, lambda b: b.update(certified_at="2025-01-19T00:00:00+00:00")
     )
     assert "field certified_at: is before closed_at" in _first(early)
+    later = edit(
+        lines, len(lines) - 1, lambda b: b.update(certified_at="2025-01-22T00:00:00+00:00")
+    )
+    assert _first(later).endswith("field signature: not signed by the board's key in the manifest")
 
 
 @pytest.mark.parametrize(

@@ -137,7 +137,7 @@ def test_the_certified_result_and_the_board(
     keys = [ballots.read_key(p) for p in sorted((tmp_path / "rat-keys").iterdir())[:2]]
     ballots.tally(url, "rat", keys, clock=AFTER)
     assert "tallied, not yet certified" in client.get("/elections/rat").text
-    ballots.certify(url, "rat", clock=AFTER)
+    ballots.certify(url, "rat", board_key=tmp_path / "rat-ids" / "b.key", clock=AFTER)
     html = client.get("/elections/rat").text
     result = html.split('class="result passed"')[1].split("</section>")[0]
     assert "Result (certified)" in result and "Passed" in result

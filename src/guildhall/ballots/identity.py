@@ -36,6 +36,7 @@ TAG_SEALED = "guildhall.ballots.v2.sealed"
 TAG_CREDENTIALS = "guildhall.ballots.v2.credentials"
 TAG_ANCHOR = "guildhall.ballots.v2.anchor"
 TAG_CHECKPOINT = "guildhall.ballots.v2.checkpoint"
+TAG_CERTIFIED = "guildhall.ballots.v2.certified"
 
 SEED_BYTES = 32
 KEY_BYTES = 32

@@ -38,7 +38,7 @@ from guildhall.ballots.crypto.trustees import (
     share_is_valid,
 )
 from guildhall.ballots.errors import CryptoError
-from guildhall.ballots.identity import TAG_CHECKPOINT
+from guildhall.ballots.identity import TAG_CERTIFIED, TAG_CHECKPOINT
 from guildhall.ballots.manifest import Manifest
 from guildhall.ballots.shapes import Malformed
 from guildhall.ballots.tally import outcome
@@ -507,7 +507,8 @@ class _Combine:
         out: dict[str, datetime] = {}
         specs = (("opened", ("election", "opened_at"), "opened_at"),
                  ("closed", ("election", "closed_at", "ballots"), "closed_at"),
-                 ("certified", ("election", "certified_at", "result"), "certified_at"))  # fmt: skip
+                 ("certified", ("election", "certified_at", "result", "signature"),
+                  "certified_at"))  # fmt: skip
         for kind, keys, at in specs:
             for s in self.by_kind[kind][:1]:
                 try:
@@ -650,6 +651,8 @@ class _Combine:
         for c in self.by_kind["certified"][:1]:
             if c.body.get("result") != s.hash:
                 self.fail(c, "result", "is not the hash of the result entry")
+            elif not identity.verify(TAG_CERTIFIED, self.manifest.board_key, c.body):
+                self.fail(c, "signature", "not signed by the board's key in the manifest")
             else:
                 self.report.certified = True
 

@@ -581,12 +581,18 @@ def tally(
 
 
 @app.command()
-def certify(election: str, format: str = FORMAT) -> None:
-    """Certify the result and record it on the case (vote_closed)."""
+def certify(
+    election: str,
+    board_key: Path = typer.Option(..., help="The server's private board key: it signs the "
+                                   "certified entry."),
+    format: str = FORMAT,
+) -> None:  # fmt: skip
+    """Certify the result, signed with the board key, and record it on the case
+    (vote_closed)."""
     _check_format(format)
     from guildhall.services import ballots as service
 
-    result = service.certify(database_url(), election, clock=CLOCK)
+    result = service.certify(database_url(), election, board_key=board_key, clock=CLOCK)
     _say(format, result, f"certified: {'passed' if result['passed'] else 'failed'}")
 
 

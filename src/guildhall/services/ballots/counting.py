@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from guildhall.ballots import identity
 from guildhall.ballots.ballot import Ballot
 from guildhall.ballots.crypto.elgamal import total
 from guildhall.ballots.crypto.trustees import DecryptionShare, TrusteeKey, decryption_share
@@ -21,6 +22,7 @@ from guildhall.core.clock import Clock
 from guildhall.core.errors import InvalidInput
 from guildhall.core.problems import Location, Problem
 from guildhall.services import cases
+from guildhall.services.ballots import identities
 from guildhall.services.ballots._common import (
     case_event,
     current_time,
@@ -120,12 +122,18 @@ def _result_json(r: ElectionRow, outcome: Outcome) -> dict[str, Any]:
     }
 
 
-def certify(database_url: str, election_id: str, *, clock: Clock | None = None) -> dict[str, Any]:
-    """Certify the tallied result and record it on the case as ``vote_closed``, in one
-    transaction: the case's rules must allow the event, or nothing is certified."""
+def certify(
+    database_url: str, election_id: str, *, board_key: Path, clock: Clock | None = None
+) -> dict[str, Any]:
+    """Certify the tallied result, signed with the server's board key, and record it on the
+    case as ``vote_closed``, in one transaction: the case's rules must allow the event, or
+    nothing is certified."""
     now = current_time(clock)
+    seed = identities.read_private(board_key)
     with transaction(database_url) as session:
         r = repo.row(session, election_id, lock=True)
+        if identity.public_of(seed).hex() != r.board_key:
+            raise input_problem("this is not the board key named in the manifest", "board-key")
         e = repo.election(r)
         e.require("tallied", doing="certify")
         result = dict(r.result or {})
@@ -137,8 +145,10 @@ def certify(database_url: str, election_id: str, *, clock: Clock | None = None) 
                 f"{result['blank']} blank of {result['eligible']} eligible; "
                 f"{'passed' if result['passed'] else 'failed'}."), clock=clock)  # fmt: skip
         result_hash = json.loads(repo.entries_of(session, election_id, "result")[-1])["hash"]
-        repo.append(session, election_id, "certified", {"election": r.election_hash,
-                    "certified_at": now.isoformat(), "result": result_hash})  # fmt: skip
+        body: dict[str, Any] = {"election": r.election_hash, "certified_at": now.isoformat(),
+                                "result": result_hash}  # fmt: skip
+        body["signature"] = identity.sign(identity.TAG_CERTIFIED, seed, body)
+        repo.append(session, election_id, "certified", body)
         r.certified_at = now
         repo.log(session, election_id, "certified", now)
     return result

@@ -124,9 +124,6 @@ def list_problems(body: object, *, election_hash: str, eligible: int,
     creds = body["credentials"]
     if not isinstance(creds, list):
         return [*problems, ("credentials", "is not a list")]
-    if not identity.verify(TAG_CREDENTIALS, authority, body):
-        problems.append(("signature", "not the credential authority's signature "
-                         f"({identity.fingerprint(authority)}): the list was changed"))  # fmt: skip
     if len(creds) != eligible:
         problems.append(
             ("credentials", f"{len(creds)} credentials published for {eligible} eligible members")
@@ -141,4 +138,7 @@ def list_problems(body: object, *, election_hash: str, eligible: int,
             problems.append(("credentials", "the credentials are not sorted"))
         if len(set(creds)) != len(creds):
             problems.append(("credentials", "a credential is published twice"))
+    if not identity.verify(TAG_CREDENTIALS, authority, body):
+        problems.append(("signature", "not the credential authority's signature "
+                         f"({identity.fingerprint(authority)}): the list was changed"))  # fmt: skip
     return problems

@@ -66,20 +66,20 @@ def ballot_body(body: Any, ctx: BallotContext) -> tuple[Problems, str | None, st
     ct_key = ballot.ciphertext.a.hex() + ballot.ciphertext.b.hex()
     if ballot.election != ctx.election_hash:
         return [("ballot.election", "the ballot is for another election")], cred, ct_key
-    if body["tracker"] != h256(body["ballot"], checked=True):
-        return [("tracker", "is not the hash of the ballot")], cred, ct_key
     if cred not in ctx.credentials:
         return [("ballot.credential", "is not on the published credential list")], cred, ct_key
-    if not signature_is_valid(ballot.credential, signed_bytes(ballot.unsigned_json()),
-                              ballot.signature):  # fmt: skip
-        return [("ballot.signature", "the credential's signature does not verify")], cred, ct_key
     if not check_choice(
         ballot.proof, context=bytes.fromhex(ctx.election_hash), key=ctx.manifest.public_key,
         credential=ballot.credential, ciphertext=ballot.ciphertext, values=ctx.manifest.values,
         shifts=ctx.shifts,
     ):  # fmt: skip
-        what = "the proof that the ballot holds an allowed choice does not verify"
+        what = "the proof that the ciphertext holds an allowed choice does not verify"
         return [("ballot.proof", what)], cred, ct_key
+    if not signature_is_valid(ballot.credential, signed_bytes(ballot.unsigned_json()),
+                              ballot.signature):  # fmt: skip
+        return [("ballot.signature", "the credential's signature does not verify")], cred, ct_key
+    if body["tracker"] != h256(body["ballot"], checked=True):
+        return [("tracker", "is not the hash of the ballot")], cred, ct_key
     return [], cred, ct_key
 
 

@@ -29,6 +29,8 @@ from guildhall.core.clock import Clock, SystemClock
 from guildhall.core.errors import Conflict, GuildhallError, InvalidInput
 from guildhall.core.problems import Location, Problem
 
+ELECTION = typer.Argument(..., metavar="ELECTION", help="The election's id.")
+
 CLOCK: Clock = SystemClock()
 """The clock every command reads; tests replace it."""
 
@@ -155,7 +157,7 @@ def create(
 
 @trustee_app.command("deal")
 def trustee_deal(
-    election: str,
+    election: str = ELECTION,
     trustee: int = typer.Option(..., help="This trustee's number, 1..n."),
     trustees: int = typer.Option(..., help="Number of trustees, n."),
     quorum: int = typer.Option(..., help="Trustees needed to decrypt, k."),
@@ -187,7 +189,7 @@ def _fingerprint_lines(identity: list[Path]) -> tuple[list[dict[str, str]], str]
 
 @trustee_app.command("seal")
 def trustee_seal(
-    election: str,
+    election: str = ELECTION,
     state: Path = typer.Option(..., help="This trustee's state, from `trustee deal`."),
     identity_key: Path = typer.Option(..., help="This trustee's private identity key."),
     identity: list[Path] = typer.Option(..., help="Every trustee's public identity, as "
@@ -214,7 +216,7 @@ def trustee_seal(
 
 @trustee_app.command("receive")
 def trustee_receive(
-    election: str,
+    election: str = ELECTION,
     state: Path = typer.Option(..., help="This trustee's state, from `trustee deal`."),
     identity: list[Path] = typer.Option(..., help="Every trustee's public identity, as "
                                         "compared by fingerprint in person."),
@@ -265,7 +267,8 @@ def trustee_decrypt(
 
 @roll_app.command("import")
 def roll_import(
-    election: str, file: Path,
+    election: str = ELECTION,
+    file: Path = typer.Argument(..., help="The roll: a CSV of member_id, standing, paid_through."),
     record_date: str = typer.Option(..., help="Members in good standing on this date vote."),
     format: str = FORMAT,
 ) -> None:  # fmt: skip
@@ -291,7 +294,7 @@ def roll_import(
 
 @app.command()
 def publish(
-    election: str,
+    election: str = ELECTION,
     out: Path = typer.Option(..., help="Where to write the election file (the manifest) for "
                              "the credential authority and members' devices."),
     format: str = FORMAT,
@@ -334,7 +337,7 @@ def credentials_make(
 
 @credentials_app.command("import")
 def credentials_import(
-    election: str,
+    election: str = ELECTION,
     file: Path = typer.Argument(..., help="The authority's signed credential list."),
     format: str = FORMAT,
 ) -> None:
@@ -351,7 +354,7 @@ def credentials_import(
 
 
 @app.command()
-def show(election: str, format: str = FORMAT) -> None:
+def show(election: str = ELECTION, format: str = FORMAT) -> None:
     """Lifecycle, live turnout, and what blocks opening (the case's rules too). Never a
     partial result."""
     _check_format(format)
@@ -368,7 +371,7 @@ def show(election: str, format: str = FORMAT) -> None:
 
 
 @app.command("open")
-def open_(election: str, format: str = FORMAT) -> None:
+def open_(election: str = ELECTION, format: str = FORMAT) -> None:
     """Open the vote (for a case: a vote_opened event the case's rules must allow)."""
     _check_format(format)
     from guildhall.services import ballots as service
@@ -380,8 +383,8 @@ def open_(election: str, format: str = FORMAT) -> None:
 @app.command()
 def encrypt(
     election_file: Path = typer.Argument(..., help="The published election file (or board)."),
-    credential: str = typer.Option(...),
-    choice: str = typer.Option(...),
+    credential: str = typer.Option(..., help="The member's private credential."),
+    choice: str = typer.Option(..., help="yes, no (or blank, if the election allows it)."),
     audit_record: Path | None = typer.Option(
         None, "--audit-record", help="Also write what reveals this ballot's choice, to check "
         "the encryption with `ballots audit`; a ballot audited is spoiled, never cast.",
@@ -420,7 +423,7 @@ def audit(
 
 @app.command()
 def spoil(
-    election: str,
+    election: str = ELECTION,
     ballot: Path = typer.Argument(..., help="The audited ballot's JSON."),
     record: Path = typer.Option(..., help="Its audit record."),
     format: str = FORMAT,
@@ -459,7 +462,7 @@ def _at_row(votes: Path, row: int, exc: GuildhallError) -> InvalidInput:
 
 @app.command()
 def cast(
-    election: str,
+    election: str = ELECTION,
     ballot: list[Path] = typer.Option([], help="Ballot JSON files (or JSON Lines) to cast."),
     credential: str | None = typer.Option(None, help="Encrypt and cast in one step."),
     choice: str | None = typer.Option(None, help="yes, no (or blank) with --credential."),
@@ -507,7 +510,7 @@ def cast(
 
 @app.command()
 def checkpoint(
-    election: str,
+    election: str = ELECTION,
     board_key: Path = typer.Option(..., help="The server's private board key."),
     out: Path = typer.Option(..., help="Where to write the signed checkpoint."),
     format: str = FORMAT,
@@ -522,7 +525,11 @@ def checkpoint(
 
 
 @app.command()
-def track(election: str, tracker: str, format: str = FORMAT) -> None:
+def track(
+    election: str = ELECTION,
+    tracker: str = typer.Argument(..., help="The tracker `cast` printed for the ballot."),
+    format: str = FORMAT,
+) -> None:
     """Find a ballot on the board by its tracker."""
     _check_format(format)
     from guildhall.services import ballots as service
@@ -539,7 +546,7 @@ def track(election: str, tracker: str, format: str = FORMAT) -> None:
 
 
 @app.command()
-def close(election: str, format: str = FORMAT) -> None:
+def close(election: str = ELECTION, format: str = FORMAT) -> None:
     """Close the vote once its closing time has come."""
     _check_format(format)
     from guildhall.services import ballots as service
@@ -552,7 +559,7 @@ def close(election: str, format: str = FORMAT) -> None:
 
 @app.command()
 def tally(
-    election: str,
+    election: str = ELECTION,
     share: list[Path] = typer.Option([], help="Trustees' signed decryption shares, from "
                                      "`trustee decrypt` (at least k)."),
     key: list[Path] = typer.Option([], help="Or the trustees' key files themselves "
@@ -582,7 +589,7 @@ def tally(
 
 @app.command()
 def certify(
-    election: str,
+    election: str = ELECTION,
     board_key: Path = typer.Option(..., help="The server's private board key: it signs the "
                                    "certified entry."),
     format: str = FORMAT,
@@ -598,32 +605,30 @@ def certify(
 
 @app.command()
 def board(
-    election: str,
-    output: Path | None = typer.Option(None, "-o", "--output"),
-    force: bool = typer.Option(False, help="Replace an existing output file."),
+    election: str = ELECTION,
+    output: Path | None = typer.Option(
+        None, "-o", "--output", help="Write to this file instead of standard output."
+    ),
+    force: bool = typer.Option(False, "--force", help="Replace an --output file that exists."),
 ) -> None:
     """Export the public board as JSON Lines."""
+    from guildhall.files.output import refuse_existing, write_text
     from guildhall.services import ballots as service
 
+    if output is not None:
+        refuse_existing(output, force=force)
     lines = service.board_lines(database_url(), election)
     text = "".join(line + "\n" for line in lines)
     if output is None:
         sys.stdout.write(text)
-        return
-    if output.exists() and not force:
-        raise InvalidInput([Problem(Location(file=str(output)),
-                                    "exists already; --force replaces it")])  # fmt: skip
-    output.write_text(text, encoding="utf-8")
-    typer.echo(f"{len(lines)} entries written to {output}", err=True)
-
-
-def _progress(done: int, total: int) -> None:
-    sys.stderr.write(f"verify: {done} of {total} entries checked\n")
+    else:
+        write_text(output, text, force=force)
+        typer.echo(f"{len(lines)} entries written to {output}")
 
 
 @app.command()
 def verify(
-    board: Path,
+    board: Path = typer.Argument(..., help="The exported board (JSON Lines)."),
     rules: Path | None = typer.Option(None, help="The guild's rules file: a strike "
                                       "authorization's rule and its hash are checked "
                                       "against it (needed for one)."),
@@ -638,10 +643,21 @@ def verify(
     """Check a published board: signatures, proofs, chain, anchors, tally, decryption,
     outcome. Exit 0 verified, 1 does not verify, 2 cannot be read."""
     _check_format(format)
+    from contextlib import nullcontext
+
+    from guildhall.cli.progress import progress_bar
     from guildhall.services.ballots.verifying import verify as verify_file
 
-    report = verify_file(board, rules=rules, checkpoints=checkpoint, election=election,
-                         workers=workers, progress=None if quiet else _progress)  # fmt: skip
+    bar = progress_bar() if not quiet else None
+    with bar if bar is not None else nullcontext():
+        task = bar.add_task("entries checked", total=None) if bar is not None else None
+
+        def progress(done: int, total: int) -> None:
+            if bar is not None and task is not None:
+                bar.update(task, completed=done, total=total)
+
+        report = verify_file(board, rules=rules, checkpoints=checkpoint, election=election,
+                             workers=workers, progress=progress)  # fmt: skip
     if format == "json":
         print_json(report.as_json())
     else:
@@ -659,7 +675,7 @@ def verify(
 
 
 @app.command()
-def result(election: str, format: str = FORMAT) -> None:
+def result(election: str = ELECTION, format: str = FORMAT) -> None:
     """The tallied result: yes, no, blank, cast, eligible, threshold, passed."""
     _check_format(format)
     from guildhall.services import ballots as service

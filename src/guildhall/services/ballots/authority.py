@@ -9,7 +9,6 @@ its identity, which the server imports (``setup.import_credentials``).
 from __future__ import annotations
 
 import csv
-import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from guildhall.ballots import credentials as creds
 from guildhall.ballots import identity
 from guildhall.ballots.roll import read_roll
 from guildhall.core.errors import InvalidInput
+from guildhall.files import output
 from guildhall.services.ballots.election_file import read_election_file
 from guildhall.services.ballots.files import problem, refuse_existing, write_new
 from guildhall.services.ballots.identities import read_private
@@ -53,9 +53,7 @@ def make_credentials(
 
 
 def _write_mailing(path: Path, mailings: Sequence[creds.Mailing]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", newline="") as f:
+    with output.output_file(path, private=True) as partial, partial.open("w", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(["member_id", "credential"])
         writer.writerows((m.member_id, m.credential) for m in mailings)

@@ -22,6 +22,7 @@ from guildhall.ballots.trustee_steps import public_trustees
 from guildhall.core.clock import Clock
 from guildhall.core.errors import Conflict, InvalidInput
 from guildhall.core.problems import Location, Problem
+from guildhall.files import output
 from guildhall.services import cases
 from guildhall.services.ballots import identities
 from guildhall.services.ballots._common import (
@@ -84,6 +85,8 @@ def create(
         public = public_trustees(checked_dealings(election_id, dealing_paths))
         trustees, quorum = public.n, public.k
     else:
+        key_paths = [key_dir / f"{election_id}-trustee-{i}.json" for i in range(1, trustees + 1)]
+        output.refuse_existing(*key_paths)  # before the election is stored, not after
         public, keys = ceremony(election_id, n=trustees, k=quorum)
     now = current_time(clock)
     with transaction(database_url) as session:

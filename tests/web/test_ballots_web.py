@@ -100,7 +100,7 @@ def test_a_draft_shows_what_blocks_opening(voting: tuple[TestClient, str, list[s
     html = client.get("/elections/draft").text
     checklist = html.split("Before the vote can open")[1].split("</section>")[0]
     assert "no roll has been imported" in checklist
-    assert "the roll is not frozen and credentials are not issued" in checklist
+    assert "the roll is not frozen and the election is not published" in checklist
     assert "The board is published when the roll is frozen" in html
 
 

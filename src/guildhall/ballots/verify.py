@@ -133,11 +133,12 @@ class _Seen:
 
 
 _ENTRY_KEYS = {"seq", "prev", "kind", "body", "hash"}
-_context: dict[str, BallotContext] = {}
+_context: dict[str, Any] = {}
 
 
 def _init_worker(manifest_json: dict[str, Any], election_hash: str, creds: Sequence[str]) -> None:
     _context["ctx"] = BallotContext.of(Manifest.from_json(manifest_json), election_hash, creds)
+    _context["creds"] = list(creds)
 
 
 def _entry_shape(entry: Any) -> str | None:
@@ -166,11 +167,14 @@ def _entry_shape(entry: Any) -> str | None:
 Chunk = tuple[list[_Seen], list[Failure], tuple[bytes, bytes], int]
 
 
-def _check_chunk(chunk: tuple[int, list[bytes]]) -> Chunk:
-    first_line, lines = chunk
-    ctx = _context["ctx"]
+def _check_chunk(chunk: tuple[int, list[bytes], int, int]) -> Chunk:
+    """Check the entries of one chunk of lines, and the credentials ``start:stop`` of the
+    published list as points."""
+    first_line, lines, start, stop = chunk
+    ctx: BallotContext = _context["ctx"]
+    failures = [Failure(2, 1, "credentials", f, w)
+                for f, w in credentials.point_problems(_context["creds"], start, stop)]  # fmt: skip
     seen: list[_Seen] = []
-    failures: list[Failure] = []
     a_sum, b_sum, count = group.IDENTITY, group.IDENTITY, 0
     for offset, raw in enumerate(lines):
         line = first_line + offset
@@ -207,9 +211,13 @@ def _check_chunk(chunk: tuple[int, list[bytes]]) -> Chunk:
     return seen, failures, (a_sum, b_sum), count
 
 
-def _chunks(lines: list[bytes], size: int) -> Iterator[tuple[int, list[bytes]]]:
-    for start in range(0, len(lines), size):
-        yield start + 1, lines[start : start + size]
+def _chunks(
+    lines: list[bytes], size: int, credential_count: int
+) -> Iterator[tuple[int, list[bytes], int, int]]:
+    count = -(-len(lines) // size)
+    share = -(-credential_count // count)
+    for n, start in enumerate(range(0, len(lines), size)):
+        yield start + 1, lines[start : start + size], n * share, (n + 1) * share
 
 
 def read_board(path: Path | str) -> list[bytes]:
@@ -256,7 +264,7 @@ def verify_lines(
     manifest, election_hash, creds = head
     args = (manifest.as_json(), election_hash, creds)
     processes = workers or os.cpu_count() or 1
-    chunks = list(_chunks(lines, CHUNK))
+    chunks = list(_chunks(lines, CHUNK, len(creds)))
     results: list[Chunk] = []
     if processes > 1 and len(chunks) > 1:
         ctx = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
@@ -274,8 +282,16 @@ def verify_lines(
     combined = _Combine(manifest, election_hash, report)
     combined.run(results)
     combined.checkpoints(checkpoints)
-    report.failures.sort(key=lambda f: (f.line is None, f.line or 0))
+    report.failures.sort(key=_order)
     return report
+
+
+def _order(f: Failure) -> tuple[bool, int, int]:
+    """Failures by line; on one line, one naming a part of a field (``credentials[3]``,
+    ``counts.yes``) before one about the whole (``credentials``), so the first names what
+    was changed."""
+    specific = f.field is not None and ("[" in f.field or "." in f.field)
+    return f.line is None, f.line or 0, 0 if specific else 1
 
 
 def _head_failure(report: Report, line: int, kind: str, field: str | None, what: str) -> None:
@@ -316,7 +332,7 @@ def _read_head(
         return None
     problems = credentials.list_problems(second.get("body"), election_hash=election_hash,
                                          eligible=manifest.eligible,
-                                         authority=manifest.authority)  # fmt: skip
+                                         authority=manifest.authority, points=False)  # fmt: skip
     for name, what in problems:
         _head_failure(report, 2, "credentials", name, what)
     creds = (

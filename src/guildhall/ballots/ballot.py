@@ -80,8 +80,9 @@ def _hex_bytes(text: object, size: int, what: str) -> bytes:
     return raw
 
 
-def signed_bytes(unsigned: dict[str, Any]) -> bytes:
-    return SIGNED_PREFIX + canonical_json(unsigned)
+def signed_bytes(unsigned: dict[str, Any], *, checked: bool = False) -> bytes:
+    """What the credential signs; ``checked`` as for ``canonical_json``."""
+    return SIGNED_PREFIX + canonical_json(unsigned, checked=checked)
 
 
 def encrypt_ballot(

@@ -75,7 +75,10 @@ def ballot_body(body: Any, ctx: BallotContext) -> tuple[Problems, str | None, st
     ):  # fmt: skip
         what = "the proof that the ciphertext holds an allowed choice does not verify"
         return [("ballot.proof", what)], cred, ct_key
-    if not signature_is_valid(ballot.credential, signed_bytes(ballot.unsigned_json()),
+    # The ballot as published: parsing refused any spelling but the canonical one, so its
+    # JSON without the signature is what was signed.
+    unsigned = {k: v for k, v in body["ballot"].items() if k != "signature"}
+    if not signature_is_valid(ballot.credential, signed_bytes(unsigned, checked=True),
                               ballot.signature):  # fmt: skip
         return [("ballot.signature", "the credential's signature does not verify")], cred, ct_key
     if body["tracker"] != h256(body["ballot"], checked=True):

@@ -6,6 +6,7 @@ import hashlib
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime
 from fractions import Fraction
 from typing import Any
@@ -14,14 +15,13 @@ from guildhall.ballots.election import MAX_WINDOW_DAYS, Election
 from guildhall.ballots.errors import WrongState
 from guildhall.ballots.manifest import RATIFICATION, Manifest, trustees_from_json
 from guildhall.bargaining.eventfile import read_event
-from guildhall.bargaining.rules import check
 from guildhall.core.clock import Clock, SystemClock
 from guildhall.core.errors import InvalidInput
 from guildhall.core.problems import Location, Problem
 from guildhall.core.thresholds import Threshold
 from guildhall.files.located_yaml import YamlDocument
 from guildhall.files.shape import Shape
-from guildhall.services import cases
+from guildhall.services import case_rules, cases
 from guildhall.store import ballots_repo as repo
 from guildhall.store import cases_repo
 from guildhall.store.ballot_tables import ElectionRow
@@ -139,11 +139,14 @@ def opening_refusals(session: Session, e: Election, now: datetime) -> list[str]:
     if e.case_id is None:
         return []
     case, rules_text = cases_repo.load_case(session, e.case_id)
-    rulebook = cases.rulebook_for(case, rules_text)
+    rulebook = case_rules.rulebook_for(case, rules_text)
     data = opened_event(e, now)
+    ids = {x.id: x.seq for x in case.events if x.id and x.seq is not None}
+    documents = {d.id: d for d in case.all_documents()}
     event = read_event(Shape(YamlDocument("<event>", data)), data, (), guild=case.guild,
-                       actors=case.actor_ids(), documents=None)  # fmt: skip
+                       actors=case.actor_ids(), documents=documents, event_ids=ids)  # fmt: skip
     if event is None:
         return []
-    return [f"the case's rule {r.rule} refuses it: {r.says}"
-            for r in check(rulebook, case.guild, case.timeline(), event)]  # fmt: skip
+    event = replace(event, seq=cases_repo.next_seq(session, case.id))
+    breaches = case_rules.new_breaches(rulebook, case.guild, case.events, (*case.events, event))
+    return [f"the case's rule {b.refusal.rule} refuses it: {b.refusal.says}" for b in breaches]

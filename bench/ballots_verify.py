@@ -14,6 +14,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -192,6 +193,8 @@ def main() -> None:
         "as ElectionGuard's run of 100: both sample the machine alike)",
     )
     parser.add_argument("--per-core-child", type=int)
+    parser.add_argument("--board-only", action="store_true",
+                        help="only build and verify the whole board")  # fmt: skip
     args = parser.parse_args()
     if args.per_core_child:
         manifest, _ = _manifest(args.per_core_child)
@@ -205,11 +208,19 @@ def main() -> None:
     # measurement of either side is not to be trusted alone. Medians are quoted.
     ours: list[tuple[float, float, float]] = []
     theirs: list[dict[str, float]] = []
-    for _ in range(args.repeats):
+    for _ in range(0 if args.board_only else args.repeats):
         ours.append(_per_core_child(args.per_core_ballots))
         eg = electionguard(args.eg_ballots)
         if eg:
             theirs.append(eg)
+    if ours:
+        _print_per_ballot(ours, theirs, args.eg_ballots)
+    _whole_board(args.ballots)
+
+
+def _print_per_ballot(
+    ours: list[tuple[float, float, float]], theirs: list[dict[str, float]], eg_ballots: int
+) -> None:
     enc = statistics.median(e for e, _, _ in ours)
     ver = statistics.median(v for _, v, _ in ours)
     low = statistics.median(f for _, _, f in ours)
@@ -224,20 +235,34 @@ def main() -> None:
         eg_enc = statistics.median(t["encrypt_prove_median_s"] for t in theirs)
         eg_ver = statistics.median(t["verify_median_s"] for t in theirs)
         pairs = [t["verify_median_s"] / v for (_, v, _), t in zip(ours, theirs, strict=True)]
-        print(f"ElectionGuard 1.4 ({args.eg_ballots} ballots a run, {len(theirs)} runs): "
+        print(f"ElectionGuard 1.4 ({eg_ballots} ballots a run, {len(theirs)} runs): "
               f"encrypt+prove {eg_enc * 1e3:.2f} ms, verify {eg_ver * 1e3:.2f} ms per ballot "
               f"(medians); ratio encrypt {eg_enc / enc:.0f}x, verify {eg_ver / ver:.0f}x "
               f"(per pair: {', '.join(f'{r:.0f}x' for r in pairs)})")  # fmt: skip
+
+
+def _cpu() -> float:
+    own, children = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def _whole_board(count: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "board.jsonl"
-        built = build_board(path, args.ballots)
-        print(f"board of {args.ballots} ballots built in {built:.1f} s "
+        built = build_board(path, count)
+        print(f"board of {count} ballots built in {built:.1f} s "
               f"({path.stat().st_size / 1e6:.0f} MB)")  # fmt: skip
-        started = time.perf_counter()
+        load = os.getloadavg()[0]
+        cpu, started = _cpu(), time.perf_counter()
         report = verify_board(path, rules=RULES)
-        took = time.perf_counter() - started
+        took, cpu = time.perf_counter() - started, _cpu() - cpu
         print(f"full verification of {report.ballots} ballots: {took:.1f} s on "
-              f"{os.cpu_count()} processes; valid={report.is_valid}")  # fmt: skip
+              f"{os.cpu_count()} processes ({cpu:.1f} CPU-seconds; load average "
+              f"{load:.1f} before, {os.getloadavg()[0]:.1f} after); "
+              f"valid={report.is_valid}")  # fmt: skip
         if not report.is_valid:
             print("\n".join(str(f) for f in report.failures[:10]))
             sys.exit(1)

@@ -135,7 +135,7 @@ def test_an_audited_ballot_shows_its_choice(
         )
         == 2
     )
-    assert "unreadable" in capsys.readouterr().err
+    assert "second-record.json:1:2: not valid JSON" in capsys.readouterr().err
     # The member then encrypts again and casts the new ballot.
     assert run([*db, "cast", ELECTION, "--credential", credential, "--choice", "no"]) == 0
 

@@ -51,7 +51,9 @@ from guildhall.ballots.verify_entries import (
     spoiled_body,
     timed,
 )
+from guildhall.core.errors import InvalidInput
 from guildhall.core.thresholds import Threshold
+from guildhall.files.reading import BOARD_LIMIT, require_bytes
 
 CHUNK = 2000
 Progress = Callable[[int, int], None]
@@ -223,9 +225,9 @@ def _chunks(
 def read_board(path: Path | str) -> list[bytes]:
     """The board file's non-empty lines; ``Unreadable`` if it cannot be read."""
     try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise Unreadable(f"{path}: cannot be read: {exc.strerror or exc}") from None
+        data = require_bytes(Path(path), limit=BOARD_LIMIT)
+    except InvalidInput as exc:
+        raise Unreadable("; ".join(p.what for p in exc.problems)) from None
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -14,8 +14,6 @@ Heavy libraries (the group and signature code) are imported inside the commands,
 
 from __future__ import annotations
 
-import csv
-import json
 import sys
 from datetime import date, datetime
 from pathlib import Path
@@ -438,22 +436,6 @@ def spoil(
     _say(format, {"election": election, "seq": seq}, f"published as spoiled at seq {seq}")
 
 
-def _ballot_items(paths: list[Path]) -> list[tuple[str, object]]:
-    items: list[tuple[str, object]] = []
-    for path in paths:
-        try:
-            text = path.read_text(encoding="utf-8").strip()
-            if "\n{" in text:
-                items += [(f"{path}:{n}", json.loads(ln))
-                          for n, ln in enumerate(text.splitlines(), 1) if ln.strip()]  # fmt: skip
-            else:
-                items.append((str(path), json.loads(text)))
-        except (OSError, UnicodeDecodeError, ValueError) as exc:
-            what = f"not ballot JSON: {exc}"
-            raise InvalidInput([Problem(Location(file=str(path)), what)]) from None
-    return items
-
-
 def _at_row(votes: Path, row: int, exc: GuildhallError) -> InvalidInput:
     what = "; ".join(p.what for p in getattr(exc, "problems", [])) or str(exc)
     return InvalidInput([Problem(Location(file=str(votes), row=row), what,
@@ -473,30 +455,30 @@ def cast(
     """Cast ballots; prints each tracker once the ballot is stored."""
     _check_format(format)
     from guildhall.services import ballots as service
+    from guildhall.services.ballots.files import read_ballots, read_votes
 
     url = database_url()
     trackers: list[str] = []
-    items = _ballot_items(ballot)
+    # Every file is read (and every row of --votes encrypted) before the first is cast, so
+    # a bad file or row casts nothing.
+    items = [(str(path), item) for path in ballot for item in read_ballots(path)]
     if credential is not None:
         if choice is None:
             raise InvalidInput([Problem(Location(field="choice"), "--choice is needed")])
         items.append(("--credential", service.prepare_ballot(url, election, credential,
                                                              choice).as_json()))  # fmt: skip
+    prepared = []
+    for row, (given, chosen) in enumerate(read_votes(votes) if votes else [], start=2):
+        try:
+            prepared.append((row, service.prepare_ballot(url, election, given, chosen)))
+        except InvalidInput as exc:
+            raise InvalidInput([Problem(Location(file=str(votes), row=row), p.what)
+                                for p in exc.problems]) from None  # fmt: skip
     for _name, item in items:
         trackers.append(service.cast(url, election, item, clock=CLOCK))
         if format == "text":
             typer.echo(trackers[-1])
     if votes is not None:
-        prepared = []
-        with votes.open(newline="", encoding="utf-8") as f:
-            for row, fields in enumerate(csv.DictReader(f), start=2):
-                try:
-                    prepared.append((row, service.prepare_ballot(
-                        url, election, fields.get("credential") or "", fields.get("choice") or "",
-                    )))  # fmt: skip
-                except InvalidInput as exc:
-                    raise InvalidInput([Problem(Location(file=str(votes), row=row), p.what)
-                                        for p in exc.problems]) from None  # fmt: skip
         for row, b in prepared:
             try:
                 trackers.append(service.cast(url, election, b.as_json(), clock=CLOCK))

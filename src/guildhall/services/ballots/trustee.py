@@ -15,6 +15,7 @@ from guildhall.ballots import trustee_steps as steps
 from guildhall.ballots.crypto import group
 from guildhall.ballots.crypto.trustees import TrusteeKey
 from guildhall.ballots.errors import CryptoError
+from guildhall.files.reading import BOARD_LIMIT, require_text
 from guildhall.services.ballots.files import problem, read_json, refuse_existing, write_new
 from guildhall.services.ballots.identities import read_private, read_public
 
@@ -142,10 +143,8 @@ def decrypt(
     seed = read_private(identity_key) if identity_key is not None else key.identity_seed
     if seed is None:
         raise problem(key_path, "give this trustee's identity key (--identity-key)")
-    try:
-        lines = [ln for ln in board_path.read_text(encoding="utf-8").splitlines() if ln.strip()]
-    except OSError as exc:
-        raise problem(board_path, f"cannot be read: {exc}") from exc
+    text = require_text(board_path, limit=BOARD_LIMIT)
+    lines = [ln for ln in text.splitlines() if ln.strip()]
     share = _checked(lambda: steps.decryption_share_of_board(key, lines, seed), board_path)
     write_new(share_path, share, private=False)
     return share

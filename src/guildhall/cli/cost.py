@@ -39,13 +39,20 @@ app = typer.Typer(
 
 
 def _reading(values: list[str]) -> dict[str, str]:
+    """``[AGREEMENT:]PARAMETER=READING`` pairs; the key keeps the agreement prefix."""
     out = {}
     for value in values:
         name, _, reading = value.partition("=")
-        if not reading:
-            raise typer.BadParameter(f"{value!r}: write PARAMETER=READING")
+        if not reading or not name.rpartition(":")[2]:
+            raise typer.BadParameter(f"{value!r}: write [AGREEMENT:]PARAMETER=READING")
         out[name] = reading
     return out
+
+
+READING_HELP = (
+    "AGREEMENT:PARAMETER=READING for an uncertain term of one agreement, or "
+    "PARAMETER=READING for every agreement costed that has that reading (repeatable)."
+)
 
 
 @app.command(name="run")
@@ -56,16 +63,19 @@ def run(
     chart: Path | None = typer.Option(None, "--chart", help="Write charts to FILE.png or .html."),
     performer: int | None = typer.Option(None, "--performer", help="One member's projection."),
     backend: str = typer.Option("duckdb", "--backend", help="duckdb or pyspark."),
-    reading: list[str] = typer.Option(
-        [], "--reading", help="PARAMETER=READING for an uncertain term (repeatable)."
-    ),
+    reading: list[str] = typer.Option([], "--reading", help=READING_HELP),
 ) -> None:
-    """Cost each agreement and compare it with the first."""
+    """Cost each agreement and compare it with the first.
+
+    Agreements are read from $GUILDHALL_AGREEMENTS if it is set (as ``terms`` reads
+    them), else from the checkout's agreements/ folder."""
     if output not in ("text", "json", "csv"):
         raise typer.BadParameter(f"--format is text, json or csv, not {output!r}")
     result = service.cost_agreements(
         agreements, data, backend=backend, performer_id=performer, readings=_reading(reading)
     )
+    for warning in result.warnings:
+        typer.echo(f"warning: {warning}", err=True)
     if chart is not None:
         service.write_chart(result, chart)
     if output == "json":
@@ -81,7 +91,8 @@ def _csv(result: Comparison) -> None:
     writer.writerow(["agreement", "section", "key", "amount_cents"])
     for row in result.agreements:
         writer.writerow([row["id"], "total", "", row["total_cents"]])
-    for section, table in (("kind", result.by_kind), ("year", result.by_year)):
+    sections = (("kind", result.by_kind), ("market", result.by_market), ("year", result.by_year))
+    for section, table in sections:
         for agreement, values in table.items():
             for key, cents in sorted(values.items()):
                 writer.writerow([agreement, section, key, cents])
@@ -97,8 +108,23 @@ def _text(result: Comparison) -> None:
             else (f"{format_cents(row['change_cents'])} ({row['change_percent']}%)")
         )
         echo(f"  {row['id']:<36} {format_cents(row['total_cents']):>20}  {change}")
-    _table(echo, "By kind", result.by_kind, [a["id"] for a in result.agreements])
-    _table(echo, "By year", result.by_year, [a["id"] for a in result.agreements])
+    ids = [a["id"] for a in result.agreements]
+    _table(echo, "By market", result.by_market, ids, width=36)
+    _table(echo, "By kind", result.by_kind, ids)
+    _table(echo, "By year", result.by_year, ids)
+    for row in result.published:
+        echo(
+            f"What {row['agreement']} adds over {row['baseline']}, "
+            f"{row['term'][0]} to {row['term'][1]}"
+        )
+        echo(
+            f"  on this data set ({row['members']:,} members): {format_cents(row['change_cents'])}"
+        )
+        echo(
+            f"  projected to {row['projected_members']:,} members: "
+            f"{format_cents(row['projected_change_cents'])}"
+        )
+        echo(f"  published: {row['published']} ({row['note']}; {row['source']})")
     echo("Made-for-new-media productions covered, by jurisdiction reading")
     for row in result.coverage:
         readings = ", ".join(f"{k}: {v}" for k, v in row["covered"].items())
@@ -115,13 +141,15 @@ def _text(result: Comparison) -> None:
     )
 
 
-def _table(echo: Any, title: str, table: dict[str, dict[str, int]], ids: list[str]) -> None:
+def _table(
+    echo: Any, title: str, table: dict[str, dict[str, int]], ids: list[str], width: int = 24
+) -> None:
     echo(title)
     keys = sorted({k for values in table.values() for k in values})
-    echo("  " + f"{'':<24}" + "".join(f"{i[:22]:>24}" for i in ids))
+    echo("  " + f"{'':<{width}}" + "".join(f"{i[:22]:>24}" for i in ids))
     for key in keys:
         cells = "".join(f"{format_cents(table.get(i, {}).get(key, 0)):>24}" for i in ids)
-        echo(f"  {key:<24}{cells}")
+        echo(f"  {key:<{width}}{cells}")
 
 
 def _distribution(echo: Any, offer: dict[str, Any]) -> None:

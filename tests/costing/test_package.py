@@ -11,7 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import ibis
 import pytest
@@ -331,3 +333,70 @@ def test_the_fixed_residual_is_three_percent_of_each_performers_minimum(tmp_path
     owed = obligations(amounts, tables.credits, [terms]).to_pyarrow().to_pylist()
     by_performer = {r["performer_id"]: r["amount_cents"] for r in owed}
     assert by_performer == {1: 45_000, 2: 15_000}
+
+
+def _explain(library: Path, kind: str, period: dt.date, **options: Any) -> dict[str, Any]:
+    return costing.explain_amount(OFFER, library, 1, period, kind, **options)
+
+
+def test_explain_shows_rate_times_base_and_the_contracts_words(library: Path) -> None:
+    found = _explain(library, "ad_supported_streaming", _q(2009, 1))
+    assert found["amount_cents"] == 60_000
+    (step,) = found["arithmetic"]
+    assert step["text"] == "ad_supported_streaming: 6% × $10,000.00 = $600"
+    assert found["rounding"].endswith("rounded once, half up: $600.00")
+    assert "6% of the distributor's gross" in found["contract"]
+    assert "micro-cents" not in found["contract"]
+    facts = found["coverage"]
+    assert facts["production_start"] == dt.date(1970, 9, 1) and facts["covered"] is True
+    assert facts["budget_per_minute_dollars"] == Decimal("22727.27")  # $1,000,000 / 44 min
+
+
+def test_explain_of_a_run_shows_each_performers_minimum(library: Path) -> None:
+    found = _explain(library, "syndication", _q(2009, 1))
+    # Run 3 pays 25% of the two performers' minimums in year 1 of the offer (3% up):
+    # $2,833.33 × 1.03 = $2,918.33 and $759 × 1.03 = $781.77.
+    (step,) = found["arithmetic"]
+    assert step["text"] == "run 3: 25% × $3,700.10 = $925.025"
+    assert found["amount_cents"] == 92_503
+    minimums = {c["category"]: c["applicable_minimum_cents"][0] for c in found["credits"]}
+    assert minimums == {"series_regular": 291_833, "day_player": 78_177}
+
+
+def test_explain_with_a_reading_and_a_backend(library: Path) -> None:
+    key, reading = CUT.split("=")
+    found = _explain(library, "ad_supported_streaming", _q(2009, 1), readings={key: reading})
+    assert found["amount_cents"] == 0
+    assert found["coverage"]["cutoffs"]["library_cutoff_date_television"]["date"] == dt.date(
+        1974, 7, 1
+    )
+    assert "sag_contention_july_1974" in str(found["coverage"]["cutoffs"])
+
+
+def test_explain_a_tier_split_with_the_gross_before(tmp_path: Path) -> None:
+    productions = [{"production_id": 7, "medium": "theatrical"}]
+    events = [
+        {"production_id": 7, "market": "supplemental_markets", "period_start": q,
+         "distributors_gross_cents": g}
+        for q, g in ((_q(2008, 7), 400_000_000), (_q(2008, 10), 200_000_000))
+    ]  # fmt: skip
+    root = write_data_set(tmp_path / "data", {"productions": productions, "events": events})
+    found = costing.explain_amount("sag-2005", root, 7, _q(2008, 10), "supplemental_markets")
+    (step,) = found["arithmetic"]
+    assert step["gross_before_cents"] == 400_000_000
+    assert (step["first_tier_cents"], step["above_tier_cents"]) == (100_000_000, 100_000_000)
+    assert found["amount_cents"] == 900_000 + 1_080_000
+
+
+def test_explain_an_unknown_production_is_exit_2(
+    library: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["cost", "explain", OFFER, "--data", str(library), "--production", "999"]
+    assert run([*argv, "--period", "2009-01-01", "--kind", "pay_tv"]) == 2
+    assert "no production 999" in capsys.readouterr().err
+    argv = ["cost", "explain", OFFER, "--data", str(library), "--production", "1"]
+    argv += ["--period", "2009-01-01", "--kind", "syndication", "--backend", "duckdb"]
+    argv += ["--reading", "library_cutoff_date_television=sag_contention_july_1974"]
+    assert run(argv) == 0
+    out = capsys.readouterr().out
+    assert "run 3: 25% × $3,700.10 = $925.025" in out and "the term: Syndication" in out

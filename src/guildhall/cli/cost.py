@@ -172,24 +172,68 @@ def explain(
     period: str = typer.Option(..., "--period", help="Period start, YYYY-MM-DD."),
     kind: str = typer.Option(..., "--kind", help="Kind of payment, e.g. rental."),
     output: str = typer.Option("text", "--format", help="text or json."),
+    backend: str = typer.Option("duckdb", "--backend", help="duckdb or pyspark."),
+    reading: list[str] = typer.Option([], "--reading", help=READING_HELP),
 ) -> None:
-    """Print the formula, the parameter values with their sources, and the input rows."""
+    """Show why one amount is owed: the term in the contract's words, the coverage facts,
+    the arithmetic row by row, and each parameter with its source."""
+    if output not in ("text", "json"):
+        raise typer.BadParameter(f"--format is text or json, not {output!r}")
     try:
         period_start = date.fromisoformat(period)
     except ValueError:
         raise typer.BadParameter(f"--period must be YYYY-MM-DD, not {period!r}") from None
-    found = service.explain_amount(agreement, data, production, period_start, kind)
+    found = service.explain_amount(
+        agreement,
+        data,
+        production,
+        period_start,
+        kind,
+        readings=_reading(reading),
+        backend=backend,
+    )
+    for warning in found["warnings"]:
+        typer.echo(f"warning: {warning}", err=True)
     if output == "json":
         print_json(found)
         return
+    _explained(found, production, period, kind)
+
+
+def _explained(found: dict[str, Any], production: int, period: str, kind: str) -> None:
     echo = typer.echo
     echo(f"{found['agreement']}: production {production}, period {period}, {kind}")
     echo(f"amount owed: {format_cents(found['amount_cents'])}")
+    echo(f"the term: {found['contract']}")
+    facts = found["coverage"]
+    per_minute = facts["budget_per_minute_dollars"]
+    echo(
+        f"the production: {facts['medium']}, started {facts['production_start']}, budget "
+        f"{format_cents(facts['budget_cents'])} for {facts['running_minutes']} minutes"
+        + (f" (${per_minute:,} a minute)" if per_minute is not None else "")
+        + f"; covered: {'yes' if facts['covered'] else 'no'}"
+    )
+    if "jurisdiction" in facts:
+        j = facts["jurisdiction"]
+        thresholds = ", ".join(f"{k} {v}" for k, v in j["thresholds"].items())
+        echo(f"  jurisdiction: {j['scope']}, budget test {j['budget_test']} ({thresholds})")
+        echo(f"  reading used: {j['reading']}")
+    for name, cutoff in facts.get("cutoffs", {}).items():
+        echo(f"  {name}: {cutoff['date']}  [{cutoff['source']}]")
     echo(f"formulas: {', '.join(found['formulas'])}")
-    echo(found["formula"])
+    echo(f"arithmetic ({len(found['arithmetic'])} rows):")
+    for step in found["arithmetic"]:
+        echo(f"  {step['text']}")
+    if found["rounding"]:
+        echo(f"  {found['rounding']}")
     echo("parameters:")
     for p in found["parameters"]:
-        echo(f"  {p['name']} = {p['value']}  [{p['source']}]")
+        echo(f"  {p['name']} = {p['shown']}  [{p['source']}]")
+    echo(f"performers ({len(found['credits'])}):")
+    for c in found["credits"]:
+        minimum = c.get("applicable_minimum_cents")
+        shown = f", minimum {format_cents(minimum[0])}" if minimum else ""
+        echo(f"  {c['performer_id']}: {c['category']}, {c['units']} units{shown}")
     echo(f"input rows ({len(found['inputs'])}):")
     for row in found["inputs"]:
         echo("  " + ", ".join(f"{k}={v}" for k, v in row.items()))

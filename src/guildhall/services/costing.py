@@ -183,16 +183,27 @@ def cost_agreements(
 
 
 def explain_amount(
-    agreement_id: str, data: Path, production_id: int, period_start: date, kind: str
+    agreement_id: str,
+    data: Path,
+    production_id: int,
+    period_start: date,
+    kind: str,
+    *,
+    readings: dict[str, str] | None = None,
+    backend: str = "duckdb",
 ) -> dict[str, Any]:
-    """Why one amount is owed: formula, parameters with sources, input rows."""
+    """Why one amount is owed: the term in the contract's words, the coverage facts, the
+    arithmetic per row, the parameters with sources and the input rows. An unknown
+    production is ``NotFound``."""
     if kind not in KINDS:
         raise InvalidInput(
             [Problem(Location(field="kind"), f"{kind!r} is not one of {', '.join(KINDS)}")]
         )
-    terms = _terms([agreement_id], {})[0]
-    tables = open_tables(connect("duckdb", memory_limit=_memory_limit()), _data_set(data))
-    return explain(tables, terms, production_id, period_start, kind)
+    terms_list, warnings = load_terms([agreement_id], readings or {})
+    tables = open_tables(connect(backend, memory_limit=_memory_limit()), _data_set(data))
+    found = explain(tables, terms_list[0], production_id, period_start, kind)
+    found["warnings"] = warnings
+    return found
 
 
 def write_chart(comparison: Comparison, target: Path) -> None:

@@ -482,9 +482,8 @@ def _per_run(i: int, t: Any, kind: str, schedule: tuple[int, ...], market_code: 
 
 
 def _on_gross(rate: int, market_code: int, kind: str) -> Formula:
-    from guildhall.costing.formulas.traditional import MEDIUMS_OF_GROSS_KIND
-
     from guildhall.costing.data.schema import MEDIUMS
+    from guildhall.costing.formulas.traditional import MEDIUMS_OF_GROSS_KIND
 
     mediums = [MEDIUMS.index(m) for m in MEDIUMS_OF_GROSS_KIND[kind]]
 
@@ -892,9 +891,8 @@ def build(inputs: Inputs, agreements: Sequence[Any]) -> Simulations:
 
 def calculate(sims: Simulations, agreements: Sequence[Any]) -> dict[str, Array]:
     """Every amount, its allocation to performers, and the deciles."""
-    from guildhall.costing.formulas.wages import pension_health_rate
-
     from guildhall.costing.formulas import EARNINGS_KINDS, MINIMUM_KINDS
+    from guildhall.costing.formulas.wages import pension_health_rate
 
     revenue, allocation = sims.revenue, sims.allocation
     line_productions = revenue.populations["production"].ids

@@ -29,7 +29,7 @@ from guildhall.costing.formulas.per_event import PER_EVENT
 from guildhall.costing.formulas.sell_through import downloads_by_period
 from guildhall.costing.formulas.traditional import (
     RUNS,
-    period_minimum,
+    row_minimum,
     supplemental_by_period,
     supplemental_rates,
     tier_split,
@@ -167,7 +167,7 @@ def _coverage(tables: Tables, terms: Terms, production_id: int) -> dict[str, Any
 def _per_event_steps(rows: ir.Table, terms: Terms, kind: str) -> list[dict[str, Any]]:
     formula = PER_EVENT[kind]
     if kind in RUNS:
-        base = period_minimum(rows, terms)
+        base = row_minimum(rows, terms)
         base_name = "performers' applicable minimums"
     else:
         base = rows.distributors_gross_cents

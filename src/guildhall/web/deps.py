@@ -16,3 +16,13 @@ def _database_url(request: Request) -> str:
 
 
 DatabaseUrl = Annotated[str, Depends(_database_url)]
+
+
+def recording_user(request: Request) -> str:
+    """Who is recording what a request writes to the record. Until the web app signs people
+    in, this is the name the app was started with (``app.state.recording_user``), else
+    ``web``; sign-in replaces this dependency with the signed-in user's name."""
+    return str(getattr(request.app.state, "recording_user", None) or "web")
+
+
+RecordedBy = Annotated[str, Depends(recording_user)]

@@ -61,6 +61,12 @@ class Published:
     published: str
     source: str
     unit: str = "share"
+    central: float | None = None
+    """The published value the gap is measured from (the band's middle if not given)."""
+
+    @property
+    def centre(self) -> float:
+        return self.central if self.central is not None else (self.low + self.high) / 2
 
 
 _WGA = "WGA West residuals 2010 (deadline.com/print-article/144917), of the $302.2M attributed"
@@ -76,6 +82,7 @@ PUBLISHED = (
         0.03,
         "1–2% (2010); 1.3% ($3.85M)",
         "THR on WGA West 2010 ('only about 1% to 2%'); WGA West 2010",
+        central=0.013,
     ),
     Published(
         "residuals_per_year",
@@ -108,6 +115,7 @@ PUBLISHED = (
         0.717,
         "80,000 of 120,000 (66.7%)",
         "laobserved.com 2008/11 ('80,000 of [120,000] earn less than $1,000'); ±5 points",
+        central=80_000 / 120_000,
     ),
 )
 
@@ -243,18 +251,25 @@ def _show(value: float, unit: str) -> str:
     return f"${value / 1e6:,.1f}M" if unit == "dollars" else f"{value * 100:.1f}%"
 
 
+def gap(target: Published, value: float) -> str:
+    """How far ``value`` is from the published figure: points for shares, percent else."""
+    if target.unit == "dollars":
+        return f"{(value / target.centre - 1) * 100:+.1f}%"
+    return f"{(value - target.centre) * 100:+.1f} points"
+
+
 def table(calibration: Calibration) -> str:
-    """A Markdown table: each figure generated, the band, the published value, the gap."""
+    """A Markdown table: each figure generated, the published value, the gap, the band."""
     lines = [
-        "| figure | generated (full scale) | band tested | published | source |",
-        "|---|---|---|---|---|",
+        "| figure | generated (full scale) | published | apart | band tested | source |",
+        "|---|---|---|---|---|---|",
     ]
     for target in PUBLISHED:
         value = calibration.figures.get(target.name, 0.0)
         band = f"{_show(target.low, target.unit)}–{_show(target.high, target.unit)}"
         lines.append(
-            f"| {target.name} | {_show(value, target.unit)} | {band} | {target.published}"
-            f" | {target.source} |"
+            f"| {target.name} | {_show(value, target.unit)} | {target.published}"
+            f" | {gap(target, value)} | {band} | {target.source} |"
         )
     return "\n".join(lines)
 

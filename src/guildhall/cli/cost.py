@@ -130,8 +130,8 @@ def _text(result: Comparison) -> None:
         )
         echo(f"  {row['id']:<36} {format_cents(row['total_cents']):>20}  {change}")
     ids = [a["id"] for a in result.agreements]
-    _table(echo, "By market", result.by_market, ids, width=36)
     _table(echo, "By kind", result.by_kind, ids)
+    _table(echo, "By market", result.by_market, ids, width=36)
     _table(echo, "By year", result.by_year, ids)
     for row in result.published:
         echo(

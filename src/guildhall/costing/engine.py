@@ -43,9 +43,12 @@ from guildhall.costing.formulas.sell_through import (
 from guildhall.costing.formulas.streaming_bonus import streaming_bonus
 from guildhall.costing.formulas.streaming_fixed import streaming_fixed
 from guildhall.costing.formulas.traditional import (
+    base_column,
     minimum_facts,
+    period_minimum,
     supplemental_by_period,
     supplemental_markets,
+    uses_minimums,
 )
 from guildhall.costing.formulas.wages import (
     minimum_increase,
@@ -101,7 +104,11 @@ def costing_rows(tables: Tables, agreements: Sequence[Terms]) -> ir.Table:
     minimums = minimum_facts(tables.credits, list(agreements))
     if minimums is not None:
         facts = facts.left_join(minimums, "production_id").drop("production_id_right")
-    return tables.events.join(facts, "production_id")
+    rows = tables.events.join(facts, "production_id")
+    # Each agreement's minimums in the contract year of the row's period, once, as a
+    # column the run formulas refer to (rather than repeating the choice in each).
+    bases = {base_column(t): period_minimum(rows, t) for t in agreements if uses_minimums(t)}
+    return rows.mutate(**bases) if bases else rows
 
 
 def _per_event(rows: ir.Table, agreements: Sequence[Terms]) -> ir.Table:

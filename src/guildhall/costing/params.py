@@ -14,7 +14,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from types import MappingProxyType
 from typing import Any
 
-from guildhall.core.errors import NotFound
+from guildhall.core.errors import InvalidInput, NotFound
+from guildhall.core.problems import Location, Problem
 from guildhall.costing.arith import ppm
 from guildhall.terms.records import Agreement
 
@@ -43,7 +44,16 @@ class Terms:
 
     def get(self, name: str) -> Value:
         if name not in self.values:
-            raise KeyError(f"{self.id} has no parameter {name}")
+            raise InvalidInput(
+                [
+                    Problem(
+                        Location(field=name),
+                        f"{self.id}: a formula it lists reads {name}, which has no value here",
+                        hint="an uncertain term with no value needs a reading: "
+                        f"--reading {self.id}:{name}=READING",
+                    )
+                ]
+            )
         return self.values[name]
 
     def rate(self, name: str) -> int:

@@ -63,6 +63,17 @@ def minimum_column(terms: Terms, year: int) -> str:
     return f"minimum__{terms.id}__{year}"
 
 
+def base_column(terms: Terms) -> str:
+    """The column of a row's summed minimums in the contract year of its period."""
+    return f"base__{terms.id}"
+
+
+def row_minimum(rows: ir.Table, terms: Terms) -> ir.IntegerValue:
+    """``period_minimum`` as the column ``costing_rows`` made of it, where it did."""
+    name = base_column(terms)
+    return rows[name] if name in rows.columns else period_minimum(rows, terms)
+
+
 def weight_column(terms: Terms) -> str:
     """The column of a credit's applicable minimum in the first contract year: the weight
     a minimum-based amount is shared by."""
@@ -133,7 +144,7 @@ def per_run(kind: str) -> PerEvent:
         if kind == "network_rerun":
             applies = applies & (rows.medium == "network_tv")
         rate = schedule_rate(rows.units, terms.schedule(schedule))
-        return ibis.ifelse(applies, rate * period_minimum(rows, terms), 0)
+        return ibis.ifelse(applies, rate * row_minimum(rows, terms), 0)
 
     compute.__doc__ = f"``{formula}``: per run, a percentage of the performers' minimums."
     return compute

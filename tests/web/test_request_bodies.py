@@ -18,7 +18,7 @@ EVENTS = "/api/cases/sag-2008/events"
 
 @pytest.fixture
 def client(sqlite_url: str) -> TestClient:
-    cases.load_case_file(sqlite_url, CASE)
+    cases.load_case_file(sqlite_url, CASE, recorded_by="loader")
     client = TestClient(create_app(sqlite_url))
     client.headers["accept"] = "application/json"
     return client

@@ -73,20 +73,26 @@ def _text(value: Any) -> str:
 
 def _rows(path: Path) -> tuple[list[str], list[dict[str, str]], list[Problem]]:
     if path.suffix.lower() == ".csv":
-        text, problems = read_text(path, limit=CSV_LIMIT)
-        if text is None:
-            return [], [], problems
-        reader = csv.reader(io.StringIO(text, newline=""))
-        header = [h.strip() for h in next(reader, [])]
+        content, unreadable = read_text(path, limit=CSV_LIMIT)  # UTF-8, a BOM dropped
+        if content is None:
+            return [], [], unreadable
+        reader = csv.reader(io.StringIO(content, newline=""))
         rows = []
-        for number, cells in enumerate(reader, start=1):
-            if not any(c.strip() for c in cells):
-                continue
-            record = {h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(header)}
-            if len(cells) > len(header):
-                record["\0extra"] = str(len(cells) - len(header))
-            record["\0row"] = str(number)
-            rows.append(record)
+        try:
+            header = [h.strip() for h in next(reader, [])]
+            for number, cells in enumerate(reader, start=1):
+                if not any(c.strip() for c in cells):
+                    continue
+                record = {
+                    h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(header)
+                }
+                if len(cells) > len(header):
+                    record["\0extra"] = str(len(cells) - len(header))
+                record["\0row"] = str(number)
+                rows.append(record)
+        except csv.Error as exc:
+            where = Location(file=str(path), line=reader.line_num)
+            return [], [], [Problem(where, f"not valid CSV: {exc}")]
         return header, rows, []
     if path.suffix.lower() == ".parquet":
         import pyarrow.parquet as pq
@@ -193,7 +199,7 @@ def _check(values: dict[str, str], today: date) -> tuple[dict[str, Any], list[tu
 
 def read_remittances(path: Path, today: date) -> RemittanceFile:
     """Every row of ``path`` checked; nothing is dropped unnamed."""
-    unreadable = check_file(path)
+    unreadable = check_file(path)  # a folder, a symlink loop, a pipe
     if unreadable is not None:
         return RemittanceFile(path, (), (), (unreadable,))
     header, rows, problems = _rows(path)

@@ -18,6 +18,7 @@ from guildhall.costing import charts
 from guildhall.costing.backends import connect
 from guildhall.costing.compare import STEPS, Comparison, compare
 from guildhall.costing.data.importer import ImportReport, import_data
+from guildhall.costing.data.readable import data_set_problems
 from guildhall.costing.data.schema import DataSet
 from guildhall.costing.data.synth import Progress, SynthSpec, synthesize
 from guildhall.costing.engine import open_tables
@@ -89,12 +90,20 @@ def _memory_limit() -> str | None:
 
 
 def _data_set(data: Path) -> DataSet:
+    if not data.is_dir():
+        reason = check_file(data)
+        what = "is a file, not a folder" if reason is None else reason.what
+        what = "no such folder" if what == "no such file" else what
+        raise InvalidInput([Problem(Location(file=str(data)), what)])
     data_set = DataSet(data)
     missing = data_set.missing()
     if missing:
         raise InvalidInput(
             [Problem(Location(file=str(data)), f"the data set has no {t} table") for t in missing]
         )
+    unreadable = data_set_problems(data_set)
+    if unreadable:
+        raise InvalidInput(unreadable)
     return data_set
 
 

@@ -57,16 +57,37 @@ def test_an_agreement_without_force_majeure_owes_none(
     assert ledger.journal_entries(database_url) == []
 
 
+PLAIN = """id: plain-2008
+name: An agreement that states no payment terms
+guild: WGA
+employers: [AMPTP]
+kind: ratified_agreement
+status: expired
+term: {from: 2008-02-13, to: 2011-05-01}
+formulas: [rental_residual]
+parameters:
+  rental_percent:
+    unit: percent_of_distributors_gross
+    description: Rental residual.
+    values:
+      - value: 1.2
+        source: {document: A document, section: s. 1, quote: "1.2%"}
+"""
+
+
 def test_an_agreement_stating_no_payment_terms_is_refused(
     database_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    agreement = tmp_path / "plain-2008.yaml"
+    agreement.write_text(PLAIN)
     code, _, err = cli(
-        capsys, "--db", database_url, "ledger", "obligations", "record", "dga-2008",
+        capsys, "--db", database_url, "ledger", "obligations", "record", str(agreement),
         "--data", str(tmp_path),
     )  # fmt: skip
     assert code == 2
-    assert "dga-2008 states no residual_payment_due_days" in err
+    assert "plain-2008 states no residual_payment_due_days" in err
     assert "add the parameter, with its source" in err
+    assert ledger.journal_entries(database_url) == []
 
 
 def test_recording_a_suspension_twice_adds_nothing_and_lists_what_is_owed(

@@ -6,7 +6,7 @@ four go into the manifest). ``ballot_spoiled`` holds the ciphertexts of audited 
 published as spoiled, which can never be cast; it is append-only like the board.
 
 Revision ID: 0005
-Revises: 0006
+Revises: 0004
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005"
-down_revision = "0006"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 

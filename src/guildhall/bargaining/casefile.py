@@ -29,6 +29,7 @@ from guildhall.bargaining.records import (
 from guildhall.bargaining.sources import read_sources
 from guildhall.core.problems import Problem
 from guildhall.files.located_yaml import PathKey, YamlDocument, read_yaml
+from guildhall.files.reading import DOCUMENT_LIMIT, read_text
 from guildhall.files.shape import Shape
 
 TOP = (
@@ -165,10 +166,10 @@ class _CaseReader:
         text = None
         file_name = s.text(entry.get("file"), (*where, "file"), optional=True)
         if file_name is not None:
-            try:
-                text = (self.folder / file_name).read_text(encoding="utf-8")
-            except OSError as exc:
-                s.fail((*where, "file"), f"cannot read {file_name}: {exc.strerror}")
+            text, unreadable = read_text(self.folder / file_name, limit=DOCUMENT_LIMIT)
+            for problem in unreadable:
+                s.fail((*where, "file"), f"cannot read {file_name}: {problem.what}",
+                       hint=str(problem.where))  # fmt: skip
         if doc_id is None or title is None:
             return
         if doc_id in self.documents:

@@ -26,6 +26,7 @@ from guildhall.costing.formulas import KINDS
 from guildhall.costing.params import Terms, terms_from_agreement
 from guildhall.costing.provenance import provenance
 from guildhall.files import output
+from guildhall.files.reading import check_file
 from guildhall.settings import Settings
 from guildhall.terms import load
 
@@ -61,7 +62,10 @@ def import_data_set(
     both are written to temporary siblings and moved in only when the import is complete.
     """
     if not src.is_dir():
-        raise InvalidInput([Problem(Location(file=str(src)), "is not a folder")])
+        reason = check_file(src)  # a symlink loop or a missing path says so
+        what = "is a file, not a folder" if reason is None else reason.what
+        what = "no such folder" if what == "no such file" else what
+        raise InvalidInput([Problem(Location(file=str(src)), what)])
     output.refuse_existing(out, force=force, folder=True)
     if quarantine is not None:
         output.refuse_existing(quarantine, force=force)
@@ -73,6 +77,8 @@ def import_data_set(
             else stack.enter_context(output.output_file(quarantine, force=force))
         )
         report = import_data(src, partial_out, partial_quarantine)
+        # Problems of shape (a missing table or column, a file that is not CSV) write
+        # nothing, even with a quarantine file: no row could be checked.
         if report.problems and (quarantine is None or not report.written):
             raise InvalidInput(report.problems)  # nothing is moved into place
     return report

@@ -15,6 +15,7 @@ from typing import Any
 
 from guildhall.core.errors import InvalidInput, NotFound
 from guildhall.core.problems import Location, Problem
+from guildhall.files.reading import check_file
 from guildhall.terms.formulas import FORMULAS
 from guildhall.terms.parse import ParsedFile, parse_file
 from guildhall.terms.records import Agreement, AgreementFile, Parameter
@@ -189,13 +190,18 @@ def check(path: Path | None = None) -> tuple[tuple[Agreement, ...], list[Problem
     if target.is_dir():
         library = Library(target)
         ids = list(library.paths)
+        if not ids:
+            return (), [Problem(Location(str(target)), "holds no agreement files (*.yaml)")]
     elif target.is_file():
         if target.suffix != ".yaml":
             return (), [Problem(Location(str(target)), "an agreement file must end in .yaml")]
         library = Library(target.parent)
         ids = [target.stem]
     else:
-        return (), [Problem(Location(str(target)), "no such file or folder")]
+        reason = check_file(target)  # a symlink loop, a broken link, a pipe
+        if reason is None or reason.what == "no such file":
+            reason = Problem(Location(str(target)), "no such file or folder")
+        return (), [reason]
     agreements: list[Agreement] = []
     problems: list[Problem] = []
     for agreement_id in ids:

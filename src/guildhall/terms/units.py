@@ -44,6 +44,7 @@ _PERCENT_UNITS = {
     "percent_of_fixed_residual": "a percentage of the fixed residual for the same program",
     "percent_of_domestic_subscribers": "a percentage of a service's domestic subscribers",
     "percent_of_bonus": "a share of a bonus, as a percentage",
+    "percent_per_month": "a percentage of an amount owed, for each month it is owed (interest)",
 }
 
 _UNITS: list[Unit] = [

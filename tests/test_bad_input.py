@@ -57,7 +57,7 @@ def test_case_load_refuses_the_alias_bomb(
     bomb.write_text(BOMB)
     code, err = cli(capsys, "--db", sqlite_url, "case", "load", str(bomb))
     assert code == 2
-    assert f"error: {bomb}:6:4: refused: aliases repeat more than 100,000 values" in err
+    assert f"error: {bomb}:5:4: refused: aliases repeat more than 10,000 values" in err
     assert cases.list_cases(sqlite_url) == []
 
 
@@ -99,6 +99,22 @@ def test_a_case_document_that_is_not_utf8_is_named(
     assert cases.list_cases(sqlite_url) == []
 
 
+def test_a_case_document_outside_the_case_folder_is_refused(
+    sqlite_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = Path(__file__).resolve().parents[1] / "cases" / "sag-2008" / "case.yaml"
+    folder = tmp_path / "case"
+    folder.mkdir()
+    text = source.read_text(encoding="utf-8")
+    first = text.index("file: ") + len("file: ")
+    end = text.index("\n", first)
+    (folder / "case.yaml").write_text(text[:first] + "../../../../etc/passwd" + text[end:])
+    code, err = cli(capsys, "--db", sqlite_url, "case", "load", str(folder / "case.yaml"))
+    assert code == 2
+    assert "../../../../etc/passwd is outside the case's folder" in err
+    assert cases.list_cases(sqlite_url) == []
+
+
 # -- agreement files -----------------------------------------------------------------------
 
 
@@ -108,7 +124,7 @@ def test_terms_check_refuses_the_alias_bomb_without_a_memory_error(
     (tmp_path / "bomb.yaml").write_text(BOMB)
     code, err = cli(capsys, "terms", "check", str(tmp_path))
     assert code == 2
-    assert f"{tmp_path / 'bomb.yaml'}:6:4: refused: aliases repeat more than 100,000" in err
+    assert f"{tmp_path / 'bomb.yaml'}:5:4: refused: aliases repeat more than 10,000" in err
 
 
 def test_terms_check_on_an_empty_folder_is_an_error(
@@ -405,6 +421,42 @@ def test_data_import_with_quarantine_and_a_missing_column_writes_nothing(
     assert f"error: {src / 'events.csv'}:1: the header lacks market" in err
     assert "quarantined to" not in err
     assert not out.exists() and not quarantine.exists()
+
+
+def test_cost_names_a_data_set_it_cannot_read(
+    data_source: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "data"
+    assert _import_data(capsys, data_source, data)[0] == 0
+    (data / "members.parquet").write_bytes(b"not parquet")
+    (data / "productions.parquet").unlink()
+    (data / "productions").mkdir()
+    code, err = cli(capsys, "cost", "sag-2005", "--data", str(data))
+    assert code == 2
+    assert f"error: {data / 'productions'}: the folder holds no .parquet files" in err
+    assert f"error: {data / 'members.parquet'}: cannot be read as Parquet: " in err
+    missing = tmp_path / "absent"
+    code, err = cli(capsys, "cost", "sag-2005", "--data", str(missing))
+    assert (code, err.strip()) == (2, f"error: {missing}: no such folder")
+
+
+def test_a_remittance_file_that_is_not_one_is_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from datetime import date
+
+    from guildhall.ledger.remittances import read_remittances
+
+    latin = tmp_path / "paid.csv"
+    latin.write_bytes(b"\xef\xbb\xbfemployer,reference\nStudio \xe9,r1\n")
+    found = read_remittances(latin, date(2009, 1, 1))
+    assert [str(p) for p in found.problems] == [
+        f"{latin}:2:8: not UTF-8 text: byte 0xe9 cannot be decoded (save the file as UTF-8)"
+    ]
+    for path, why in _not_files(tmp_path, "paid.csv"):
+        found = read_remittances(path, date(2009, 1, 1))
+        assert [str(p) for p in found.problems] == [f"{path}: {why}"]
+        assert found.good == () and found.bad == ()
 
 
 def test_the_messages_are_json_free_of_python_reprs(

@@ -38,6 +38,7 @@ from guildhall.files.located_json import parse_json_or_lines
 from guildhall.files.located_yaml import parse_yaml, read_yaml
 from guildhall.files.reading import decode, read_text
 from guildhall.files.shape import Shape
+from guildhall.ledger.remittances import read_remittances
 from guildhall.services.ballots.files import read_ballots, read_json, read_votes
 from guildhall.services.ballots.trustee import decrypt, write_key
 from guildhall.services.cases import load_case_file
@@ -156,8 +157,8 @@ def test_an_event_with_any_value_anywhere(choices: st.DataObject) -> None:
     if problems:
         return
     shape = Shape(doc)
-    result = read_event(shape, doc.data, (), guild="sag", actors={"sag", "amptp"}, documents={},
-                        event_ids={})  # fmt: skip
+    result = read_event(shape, doc.data, (), guild="sag", actors={"sag", "amptp"},
+                        documents={}, event_ids={})  # fmt: skip
     _is_problems(shape.problems)
     assert result is not None or shape.problems
 
@@ -197,11 +198,14 @@ def test_csv_readers_take_any_bytes(data: bytes) -> None:
     assert table is not None or problems
     _, problems = read_roll(text, record_date=date(2009, 1, 1))
     _is_problems(problems)
-    for read in (read_votes,):
-        try:
-            _in_file(data, "votes.csv", read)
-        except InvalidInput as exc:
-            _is_problems(list(exc.problems))
+    try:
+        _in_file(data, "votes.csv", read_votes)
+    except InvalidInput as exc:
+        _is_problems(list(exc.problems))
+    for name in ("paid.csv", "paid.parquet"):
+        remittances = _in_file(data, name, lambda p: read_remittances(p, date(2009, 1, 1)))
+        _is_problems(list(remittances.problems))
+        assert remittances.good or remittances.problems
 
 
 # -- JSON: ballots, trustees' files, the board ---------------------------------------------

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from ballot_cli import service_vote
 
 from guildhall.ballots.errors import AlreadyVoted, BallotRejected, WrongState
 from guildhall.core.clock import FixedClock
@@ -18,18 +18,8 @@ OPEN_CLOCK = FixedClock(datetime(2025, 3, 2, tzinfo=UTC))
 
 def _open_ratification(url: str, tmp_path: Path, members: int = 4) -> list[str]:
     clock = FixedClock(datetime(2025, 3, 1, tzinfo=UTC))
-    service.create(url, election_id="rat", question="ratification", text="Ratify?",
-                   opens_at=datetime(2025, 3, 1, tzinfo=UTC),
-                   closes_at=datetime(2025, 3, 20, tzinfo=UTC), trustees=3, quorum=2,
-                   key_dir=tmp_path / "keys", clock=clock)  # fmt: skip
-    roll = tmp_path / "roll.csv"
-    roll.write_text("member_id,standing,paid_through\n" + "".join(
-        f"m{i},good,2025-12-31\n" for i in range(members)))  # fmt: skip
-    service.import_roll(url, "rat", roll, record_date=datetime(2025, 2, 1).date(), clock=clock)
-    service.issue_credentials(url, "rat", tmp_path / "mailing.csv", clock=clock)
-    service.open_election(url, "rat", clock=clock)
-    with (tmp_path / "mailing.csv").open() as f:
-        return [row["credential"] for row in csv.DictReader(f)]
+    return service_vote(url, tmp_path, "rat", members, clock, datetime(2025, 3, 1, tzinfo=UTC),
+                        datetime(2025, 3, 20, tzinfo=UTC))  # fmt: skip
 
 
 def test_casting_rules(database_url: str, tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from ballot_cli import officers, publish_and_credentials
 
 from guildhall.cli import ballots as ballots_cli
 from guildhall.cli.app import run
@@ -16,6 +17,7 @@ from guildhall.core.clock import FixedClock
 from guildhall.services import cases
 
 MEMBERS = 1000
+RULES = Path(__file__).resolve().parents[2] / "rules" / "sag.yaml"
 
 
 def _roll(path: Path) -> None:
@@ -61,6 +63,7 @@ def test_strike_authorization_end_to_end(
                 "3",
                 "--key-dir",
                 str(tmp_path / "keys"),
+                *officers(tmp_path),
             ]
         )
         == 0
@@ -80,12 +83,14 @@ def test_strike_authorization_end_to_end(
         )
         == 0
     )
-    assert (
-        run([*db, "credentials", "issue", "sa-2008", "--mailing", str(tmp_path / "mailing.csv")])
-        == 0
-    )
+    credentials = publish_and_credentials(db, "sa-2008", tmp_path, tmp_path / "roll.csv")
     capsys.readouterr()
-    # The rules refuse the vote until the committee determines that mediation failed.
+    # The rules refuse the vote until the committee determines that mediation failed, and
+    # `show` says which rule.
+    assert run([*db, "show", "sa-2008"]) == 0
+    assert "blocks opening: the case's rule strike-authorization-after-failed-mediation" in (
+        capsys.readouterr().out
+    )
     assert run([*db, "open", "sa-2008"]) == 2
     assert "strike-authorization-after-failed-mediation" in capsys.readouterr().err
     cases.add_event(url, "sag-2008", {
@@ -99,23 +104,23 @@ def test_strike_authorization_end_to_end(
     assert run([*db, "open", "sa-2008"]) == 0
 
     rng = random.Random(7)
-    with (tmp_path / "mailing.csv").open() as f:
-        mailing = list(csv.DictReader(f))
-    voters = rng.sample(mailing, 800)
+    voters = rng.sample(credentials, 800)
     with (tmp_path / "votes.csv").open("w", newline="") as f:
         w = csv.writer(f)
         w.writerow(["credential", "choice"])
-        for i, m in enumerate(voters):
-            w.writerow([m["credential"], "yes" if i < 640 else "no"])  # exactly 80% yes
+        for i, c in enumerate(voters):
+            w.writerow([c, "yes" if i < 640 else "no"])  # exactly 80% yes
     capsys.readouterr()
     assert run([*db, "cast", "sa-2008", "--votes", str(tmp_path / "votes.csv")]) == 0
     trackers = capsys.readouterr().out.split()
     assert len(trackers) == 800
     # The same credential again is refused.
-    assert (
-        run([*db, "cast", "sa-2008", "--credential", voters[0]["credential"], "--choice", "no"])
-        == 2
-    )
+    assert run([*db, "cast", "sa-2008", "--credential", voters[0], "--choice", "no"]) == 2
+    # A votes file naming a row it cannot cast says which row.
+    (tmp_path / "again.csv").write_text(f"credential,choice\n{voters[1]},no\n")
+    capsys.readouterr()
+    assert run([*db, "cast", "sa-2008", "--votes", str(tmp_path / "again.csv")]) == 2
+    assert f"{tmp_path / 'again.csv'}: row 2" in capsys.readouterr().err
     assert run([*db, "track", "sa-2008", trackers[5]]) == 0
     capsys.readouterr()
     assert run([*db, "show", "sa-2008", "--format", "json"]) == 0
@@ -144,7 +149,8 @@ def test_strike_authorization_end_to_end(
         )
         == 0
     )
-    assert run([*db, "certify", "sa-2008"]) == 0
+    board_key = str(tmp_path / "ids" / "board.key.json")
+    assert run([*db, "certify", "sa-2008", "--board-key", board_key]) == 0
     capsys.readouterr()
     assert run([*db, "result", "sa-2008", "--format", "json"]) == 0
     result = json.loads(capsys.readouterr().out)
@@ -159,7 +165,16 @@ def test_strike_authorization_end_to_end(
 
     board = tmp_path / "board.jsonl"
     assert run([*db, "board", "sa-2008", "-o", str(board)]) == 0
-    assert run([*db, "verify", str(board)]) == 0
+    rules = ["--rules", str(RULES)]
+    capsys.readouterr()
+    assert run([*db, "verify", str(board), *rules]) == 0
+    out = capsys.readouterr()
+    assert "verified:" in out.out and "640 yes, 160 no; passed" in out.out
+    assert "entries checked" in out.err and "810/810" in out.err  # the bar, on stderr
+    assert run([*db, "verify", str(board), *rules, "--format", "json", "--quiet"]) == 0
+    assert json.loads(capsys.readouterr().out)["certified"] is True
+    # Unreadable boards exit 2, boards that do not verify exit 1.
+    assert run([*db, "verify", str(tmp_path / "missing.jsonl"), *rules]) == 2
     lines = board.read_text().splitlines()
     entry = json.loads(lines[10])
     entry["body"]["ballot"]["ciphertext"]["a"], entry["body"]["ballot"]["ciphertext"]["b"] = (
@@ -170,7 +185,7 @@ def test_strike_authorization_end_to_end(
     tampered = tmp_path / "tampered.jsonl"
     tampered.write_text("\n".join(lines) + "\n")
     capsys.readouterr()
-    assert run([*db, "verify", str(tampered)]) == 1
+    assert run([*db, "verify", str(tampered), *rules]) == 1
     assert "line 11" in capsys.readouterr().err
 
     # A passed authorization lets the national board call a strike.

@@ -9,13 +9,13 @@ administrator's commands.
 from __future__ import annotations
 
 import base64
-import csv
 import json
 import stat
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from ballot_cli import identity, officers, publish_and_credentials, write_roll
 
 from guildhall.cli import ballots as ballots_cli
 from guildhall.cli.app import run
@@ -37,7 +37,17 @@ def _options(flag: str, paths: list[Path]) -> list[str]:
     return [a for p in paths for a in (flag, str(p))]
 
 
+def _identities(tmp: Path) -> list[str]:
+    return _options("--identity", [tmp / "ids" / f"t{i}.json" for i in range(1, N + 1)])
+
+
 def _ceremony(tmp: Path) -> None:
+    for i in range(1, N + 1):
+        identity(tmp, "trustee", f"t{i}")
+    _deal_and_seal(tmp)
+
+
+def _deal_and_seal(tmp: Path, seal: bool = True) -> None:
     for i in range(1, N + 1):
         args = [
             "ballots",
@@ -50,30 +60,33 @@ def _ceremony(tmp: Path) -> None:
             str(N),
             "--quorum",
             str(K),
+            "--identity-key",
+            str(tmp / "ids" / f"t{i}.key.json"),
             "--state",
             str(tmp / f"t{i}" / "state.json"),
             "--out",
             str(tmp / f"t{i}" / "dealing.json"),
         ]
         assert run(args) == 0
-    dealings = _options("--dealing", _files(tmp, "dealing"))
+    if not seal:
+        return
     for i in range(1, N + 1):
-        args = [
-            "ballots",
-            "trustee",
-            "seal",
-            ELECTION,
-            "--state",
-            str(tmp / f"t{i}" / "state.json"),
-            *dealings,
-            "--out",
-            str(tmp / f"t{i}" / "sealed.json"),
-        ]
-        assert run(args) == 0
+        assert _seal(tmp, i) == 0
+
+
+def _seal(tmp: Path, i: int) -> int:
+    return run([
+        "ballots", "trustee", "seal", ELECTION, "--state", str(tmp / f"t{i}" / "state.json"),
+        "--identity-key", str(tmp / "ids" / f"t{i}.key.json"), *_identities(tmp),
+        *_options("--dealing", _files(tmp, "dealing")), "--out", str(tmp / f"t{i}" / "sealed.json"),
+    ])  # fmt: skip
 
 
 def _decrypt(board: Path, key: Path, out: Path) -> int:
-    return run(["ballots", "trustee", "decrypt", str(board), "--key", str(key), "--out", str(out)])
+    trustee = key.parent.name
+    return run(["ballots", "trustee", "decrypt", str(board), "--key", str(key),
+                "--identity-key", str(key.parents[1] / "ids" / f"{trustee}.key.json"),
+                "--out", str(out)])  # fmt: skip
 
 
 def _receive(tmp: Path, i: int, sealed: list[Path]) -> int:
@@ -85,6 +98,7 @@ def _receive(tmp: Path, i: int, sealed: list[Path]) -> int:
             ELECTION,
             "--state",
             str(tmp / f"t{i}" / "state.json"),
+            *_identities(tmp),
             *_options("--dealing", _files(tmp, "dealing")),
             *_options("--sealed", sealed),
             "--key",
@@ -129,40 +143,18 @@ def test_a_vote_whose_trustees_never_meet(
                 "2009-06-01T12:00:00+00:00",
                 "--closes",
                 "2009-06-09T12:00:00+00:00",
+                *officers(tmp_path),
                 *_options("--dealing", _files(tmp_path, "dealing")),
             ]
         )
         == 0
     )
-    with (tmp_path / "roll.csv").open("w", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(["member_id", "standing", "paid_through"])
-        w.writerows([f"M{i}", "good", "2009-12-31"] for i in range(5))
-    assert (
-        run(
-            [
-                *db,
-                "roll",
-                "import",
-                ELECTION,
-                str(tmp_path / "roll.csv"),
-                "--record-date",
-                "2009-05-31",
-            ]
-        )
-        == 0
-    )
-    assert (
-        run([*db, "credentials", "issue", ELECTION, "--mailing", str(tmp_path / "mailing.csv")])
-        == 0
-    )
+    roll = write_roll(tmp_path / "roll.csv", 5, "2009-12-31")
+    assert run([*db, "roll", "import", ELECTION, str(roll), "--record-date", "2009-05-31"]) == 0
+    mailing = publish_and_credentials(db, ELECTION, tmp_path, roll)
     assert run([*db, "open", ELECTION]) == 0
-    with (tmp_path / "mailing.csv").open() as f:
-        mailing = list(csv.DictReader(f))
-    for m, choice in zip(mailing, ["yes", "yes", "no", "yes"], strict=False):
-        assert (
-            run([*db, "cast", ELECTION, "--credential", m["credential"], "--choice", choice]) == 0
-        )
+    for credential, choice in zip(mailing, ["yes", "yes", "no", "yes"], strict=False):
+        assert run([*db, "cast", ELECTION, "--credential", credential, "--choice", choice]) == 0
     board = tmp_path / "board.jsonl"
     assert run([*db, "board", ELECTION, "-o", str(board)]) == 0
     capsys.readouterr()
@@ -198,7 +190,7 @@ def test_a_vote_whose_trustees_never_meet(
     assert f"{forged}" in (err := capsys.readouterr().err) and "another total" in err
     forged.write_text(json.dumps({**good, "share": json.loads(shares[0].read_text())["share"]}))
     assert run([*db, "tally", ELECTION, "--share", str(shares[0]), "--share", str(forged)]) == 2
-    assert "decryption shares of trustees [3] do not verify" in capsys.readouterr().err
+    assert "not trustee 3's signature" in capsys.readouterr().err
     capsys.readouterr()
     assert run([*db, "result", ELECTION]) == 2  # nothing was tallied
     assert run([*db, "tally", ELECTION, *_options("--share", shares)]) == 0
@@ -207,7 +199,7 @@ def test_a_vote_whose_trustees_never_meet(
     result = json.loads(capsys.readouterr().out)
     assert (result["yes"], result["no"], result["cast"], result["passed"]) == (3, 1, 4, True)
     assert run([*db, "board", ELECTION, "-o", str(board), "--force"]) == 0
-    assert run([*db, "verify", str(board)]) == 0
+    assert run([*db, "verify", str(board), "--election", str(tmp_path / "election.json")]) == 0
 
 
 def test_a_tampered_share_names_its_dealer_and_writes_no_key(
@@ -221,20 +213,81 @@ def test_a_tampered_share_names_its_dealer_and_writes_no_key(
     sealed[1].write_text(json.dumps(data))
     capsys.readouterr()
     assert _receive(tmp_path, 1, sealed[1:]) == 2
-    assert "trustee 2's share for trustee 1 cannot be opened" in capsys.readouterr().err
+    assert "trustee 2's sealed shares are not signed by trustee 2's identity" in (
+        capsys.readouterr().err
+    )
     assert not (tmp_path / "t1" / "key.json").exists()
-    # A share sealed properly but not matching the dealer's commitments is named too.
-    state = json.loads((tmp_path / "t2" / "state.json").read_text())
-    state["shares"]["1"] = state["shares"]["3"]
+
+
+def test_a_relay_that_swaps_box_keys_is_stopped_at_seal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The administrator relays the dealings with box keys of its own in place of the
+    trustees', to open every sealed share and re-seal it to the real key. Each dealing is
+    signed by its trustee, so the first trustee to seal refuses, naming the dealing."""
+    from nacl.public import PrivateKey
+
+    for i in range(1, N + 1):
+        identity(tmp_path, "trustee", f"t{i}")
+    _deal_and_seal(tmp_path, seal=False)
+    dealings = _files(tmp_path, "dealing")
+    relay = PrivateKey.generate()
+    data = json.loads(dealings[1].read_text())
+    data["box_key"] = bytes(relay.public_key).hex()
+    dealings[1].write_text(json.dumps(data))
+    capsys.readouterr()
+    assert _seal(tmp_path, 1) == 2
+    err = capsys.readouterr().err
+    assert f"{dealings[1]}: trustee 2's dealing is not signed by the identity it names" in err
+    assert not (tmp_path / "t1" / "sealed.json").exists()
+    # Re-signing with the relay's own identity does not help: it is not one the trustee
+    # was given.
+    from guildhall.ballots import identity as ids
+
+    relay_seed = ids.new_seed()
+    data["identity"] = ids.public_of(relay_seed).hex()
+    del data["signature"]
+    data["signature"] = ids.sign(ids.TAG_DEALING, relay_seed, data)
+    dealings[1].write_text(json.dumps(data))
+    assert _seal(tmp_path, 1) == 2
+    err = capsys.readouterr().err
+    assert "which is none of the identities you were given" in err and str(dealings[1]) in err
+
+
+def test_a_relay_that_reseals_a_share_is_stopped_at_receive(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The relay replaces the box addressed to trustee 1 with one of its own making (a
+    share it chose, sealed to trustee 1's real key): the sealed file's signature fails."""
+
     from nacl.public import PublicKey, SealedBox
 
+    _ceremony(tmp_path)
+    sealed = _files(tmp_path, "sealed")
     box_key = json.loads(_files(tmp_path, "dealing")[0].read_text())["box_key"]
+    data = json.loads(sealed[1].read_text())
+    message = json.dumps({"election": ELECTION, "from": 2, "to": 1, "share": "00" * 31 + "07"})
+    box = SealedBox(PublicKey(bytes.fromhex(box_key))).encrypt(message.encode())
+    data["shares"]["1"] = base64.b64encode(box).decode()
+    sealed[1].write_text(json.dumps(data))
+    capsys.readouterr()
+    assert _receive(tmp_path, 1, sealed[1:]) == 2
+    assert "trustee 2's sealed shares are not signed" in capsys.readouterr().err
+    assert not (tmp_path / "t1" / "key.json").exists()
+    # A dishonest dealer (trustee 2 itself, signing) sends a share not matching its own
+    # commitments: named, and the ceremony starts again.
+    from guildhall.ballots import identity as ids
+
+    state = json.loads((tmp_path / "t2" / "state.json").read_text())
     message = json.dumps(
-        {"election": ELECTION, "from": 2, "to": 1, "share": state["shares"]["1"]}
+        {"election": ELECTION, "from": 2, "to": 1, "share": state["shares"]["3"]}
     ).encode()
     data["shares"]["1"] = base64.b64encode(
         SealedBox(PublicKey(bytes.fromhex(box_key))).encrypt(message)
     ).decode()
+    del data["signature"]
+    seed = ids.read_private(json.loads((tmp_path / "ids" / "t2.key.json").read_text()))
+    data["signature"] = ids.sign(ids.TAG_SEALED, seed, data)
     sealed[1].write_text(json.dumps(data))
     assert _receive(tmp_path, 1, sealed[1:]) == 2
     assert "does not match its commitments" in capsys.readouterr().err
@@ -258,6 +311,8 @@ def test_steps_refuse_missing_files_and_never_overwrite(
         "3",
         "--quorum",
         "2",
+        "--identity-key",
+        str(tmp_path / "ids" / "t1.key.json"),
         "--state",
         str(tmp_path / "t1" / "state.json"),
         "--out",
@@ -277,6 +332,9 @@ def test_steps_refuse_missing_files_and_never_overwrite(
         ELECTION,
         "--state",
         str(tmp_path / "t1" / "state.json"),
+        "--identity-key",
+        str(tmp_path / "ids" / "t1.key.json"),
+        *_identities(tmp_path),
         *_options("--dealing", _files(tmp_path, "dealing")[:2]),
         "--out",
         str(tmp_path / "t1" / "sealed-again.json"),
@@ -297,6 +355,8 @@ def test_steps_refuse_missing_files_and_never_overwrite(
                 "3",
                 "--quorum",
                 "2",
+                "--identity-key",
+                str(tmp_path / "ids" / "t2.key.json"),
                 "--state",
                 str(tmp_path / "x.json"),
                 "--out",
@@ -319,6 +379,7 @@ def _receive_with_state(tmp: Path, state: Path) -> int:
             ELECTION,
             "--state",
             str(state),
+            *_identities(tmp),
             *_options("--dealing", _files(tmp, "dealing")),
             *_options("--sealed", [_files(tmp, "sealed")[0], _files(tmp, "sealed")[2]]),
             "--key",
@@ -333,7 +394,7 @@ def test_create_takes_dealings_or_a_key_folder_not_both(
     _ceremony(tmp_path)
     base = ["--db", sqlite_url, "ballots", "create", ELECTION, "--question", "ratification",
             "--text", "Ratify?", "--opens", "2009-06-01T12:00:00+00:00",
-            "--closes", "2009-06-09T12:00:00+00:00"]  # fmt: skip
+            "--closes", "2009-06-09T12:00:00+00:00", *officers(tmp_path)]  # fmt: skip
     capsys.readouterr()
     assert run(base) == 2
     assert "either the trustees' dealings or a folder for their keys" in capsys.readouterr().err
@@ -342,9 +403,18 @@ def test_create_takes_dealings_or_a_key_folder_not_both(
     assert run(both) == 2
     assert not (tmp_path / "keys").exists()
     # A dealing for another election is refused by name.
-    other = json.loads(_files(tmp_path, "dealing")[2].read_text())
+    third = _files(tmp_path, "dealing")[2]
+    other = json.loads(third.read_text())
     other["election"] = "another"
-    _files(tmp_path, "dealing")[2].write_text(json.dumps(other))
+    third.write_text(json.dumps(other))
     capsys.readouterr()
     assert run([*base, *_options("--dealing", _files(tmp_path, "dealing"))]) == 2
-    assert "trustee 3's dealing is for election 'another'" in capsys.readouterr().err
+    assert f"{third}: trustee 3's dealing is not signed" in capsys.readouterr().err
+    third.unlink()
+    assert run(["ballots", "trustee", "deal", "another", "--trustee", "3", "--trustees", "3",
+                "--quorum", "2", "--identity-key", str(tmp_path / "ids" / "t3.key.json"),
+                "--state", str(tmp_path / "t3" / "other-state.json"),
+                "--out", str(third)]) == 0  # fmt: skip
+    capsys.readouterr()
+    assert run([*base, *_options("--dealing", _files(tmp_path, "dealing"))]) == 2
+    assert f"{third}: trustee 3's dealing is for election 'another'" in capsys.readouterr().err

@@ -191,9 +191,14 @@ def _election(url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list
     clock = FixedClock(datetime(2025, 3, 1, 12, tzinfo=UTC))
     monkeypatch.setattr(ballots_cli, "CLOCK", clock)
     db = ["--db", url, "ballots"]
+    for role in ("authority", "board"):
+        assert run(["ballots", "identity", "new", "--role", role, "--name", role, "--key",
+                    str(tmp_path / f"{role}.key.json"), "--out",
+                    str(tmp_path / f"{role}.json")]) == 0  # fmt: skip
     create = [*db, "create", "rat", "--question", "ratification", "--text", "Ratify?",
               "--opens", "2025-03-01T00:00:00+00:00", "--closes", "2025-03-20T00:00:00+00:00",
-              "--key-dir", str(tmp_path / "keys")]  # fmt: skip
+              "--key-dir", str(tmp_path / "keys"), "--authority", str(tmp_path / "authority.json"),
+              "--board-key", str(tmp_path / "board.key.json")]  # fmt: skip
     assert run(create) == 0
     roll = tmp_path / "roll.csv"
     roll.write_text("member_id,standing,paid_through\nm1,good,2025-12-31\nm2,good,2025-12-31\n")
@@ -211,20 +216,41 @@ def test_ballots_files_are_never_written_over(
     # The same key folder again: refused before a second election is stored.
     again = [*db, "create", "rat2", "--question", "ratification", "--text", "Ratify?",
              "--opens", "2025-03-01T00:00:00+00:00", "--closes", "2025-03-20T00:00:00+00:00",
-             "--key-dir", str(tmp_path / "keys")]  # fmt: skip
+             "--key-dir", str(tmp_path / "keys"), "--authority", str(tmp_path / "authority.json"),
+             "--board-key", str(tmp_path / "board.key.json")]  # fmt: skip
     (tmp_path / "keys" / "rat2-trustee-1.json").write_text("a key kept here")
     assert run(again) == 2
     assert run([*db, "show", "rat2"]) == 2  # not created
     assert [k.read_bytes() for k in keys] == kept_keys
 
+    election = tmp_path / "election.json"
+    election.write_text("my own notes")
+    capsys.readouterr()
+    assert run([*db, "publish", "rat", "--out", str(election)]) == 2
+    _refused(capsys, election)
+    assert election.read_text() == "my own notes"
+    # Refused before the roll was frozen: publishing to a new file still works.
+    election = tmp_path / "election-2.json"
+    assert run([*db, "publish", "rat", "--out", str(election)]) == 0
     mailing = tmp_path / "mailing.csv"
     mailing.write_text("an earlier mailing")
+    make = [
+        "ballots",
+        "credentials",
+        "make",
+        str(election),
+        str(tmp_path / "roll.csv"),
+        "--key",
+        str(tmp_path / "authority.key.json"),
+        "--out",
+        str(tmp_path / "list.json"),
+    ]
     capsys.readouterr()
-    assert run([*db, "credentials", "issue", "rat", "--mailing", str(mailing)]) == 2
+    assert run([*make, "--mailing", str(mailing)]) == 2
     _refused(capsys, mailing)
     assert mailing.read_text() == "an earlier mailing"
-    # Refused before the roll was frozen: issuing to a new file still works.
-    assert run([*db, "credentials", "issue", "rat", "--mailing", str(tmp_path / "m2.csv")]) == 0
+    assert not (tmp_path / "list.json").exists()
+    assert run([*make, "--mailing", str(tmp_path / "m2.csv")]) == 0
     with (tmp_path / "m2.csv").open() as f:
         assert len(list(csv.DictReader(f))) == 2
 
@@ -248,3 +274,17 @@ def test_the_demo_refuses_a_folder_that_is_not_its_own(
     assert str(folder) in err and "--force" in err
     assert _names(folder) == ["guildhall.db"]
     assert (folder / "guildhall.db").read_text() == "my own store"
+
+
+def test_an_import_that_can_check_no_row_writes_nothing_even_with_a_quarantine(
+    tmp_path: Path, data: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = _csv_set(tmp_path, data)
+    members = src / "members.csv"
+    rows = members.read_text().splitlines()
+    members.write_text("\n".join(",".join(r.split(",")[:-1]) for r in rows) + "\n")
+    out, quarantine = tmp_path / "checked", tmp_path / "bad.csv"
+    assert run(["data", "import", str(src), str(out), "--quarantine", str(quarantine)]) == 2
+    assert "members" in capsys.readouterr().err
+    assert not out.exists() and not quarantine.exists()
+    assert _names(tmp_path) == ["src"]

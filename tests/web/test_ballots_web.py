@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from guildhall.core.clock import FixedClock
 from guildhall.services import ballots
+from guildhall.services.ballots import authority, identities
 from guildhall.web.app import create_app
 
 BEFORE = FixedClock(datetime(2025, 3, 1, tzinfo=UTC))
@@ -18,7 +19,11 @@ DURING = FixedClock(datetime(2025, 3, 2, tzinfo=UTC))
 AFTER = FixedClock(datetime(2025, 3, 21, tzinfo=UTC))
 
 
-def _create(url: str, tmp_path: Path, election_id: str, opens: datetime, closes: datetime) -> None:
+def _create(url: str, tmp_path: Path, election_id: str, opens: datetime, closes: datetime) -> Path:
+    """A draft ratification; returns the folder of the authority's and board's keys."""
+    ids = tmp_path / f"{election_id}-ids"
+    identities.new("authority", "a", key_path=ids / "a.key", public_path=ids / "a.json")
+    identities.new("board", "b", key_path=ids / "b.key", public_path=ids / "b.json")
     ballots.create(
         url,
         election_id=election_id,
@@ -26,16 +31,19 @@ def _create(url: str, tmp_path: Path, election_id: str, opens: datetime, closes:
         text="Do you ratify the 2009 agreement?",
         opens_at=opens,
         closes_at=closes,
+        authority_path=ids / "a.json",
+        board_key_path=ids / "b.key",
         trustees=3,
         quorum=2,
         key_dir=tmp_path / f"{election_id}-keys",
         clock=BEFORE,
     )
+    return ids
 
 
 def _open(url: str, tmp_path: Path, members: int) -> list[str]:
     """The ``rat`` vote, open, with ``members`` credentials; returns them."""
-    _create(
+    ids = _create(
         url, tmp_path, "rat", datetime(2025, 3, 1, tzinfo=UTC), datetime(2025, 3, 20, tzinfo=UTC)
     )
     roll = tmp_path / "roll.csv"
@@ -44,8 +52,11 @@ def _open(url: str, tmp_path: Path, members: int) -> list[str]:
         + "".join(f"m{i},good,2025-12-31\n" for i in range(members))
     )
     ballots.import_roll(url, "rat", roll, record_date=date(2025, 2, 1), clock=BEFORE)
+    ballots.publish(url, "rat", tmp_path / "election.json", clock=BEFORE)
     mailing = tmp_path / "mailing.csv"
-    ballots.issue_credentials(url, "rat", mailing, clock=BEFORE)
+    authority.make_credentials(tmp_path / "election.json", roll, key_path=ids / "a.key",
+                               mailing=mailing, out=tmp_path / "credentials.json")  # fmt: skip
+    ballots.import_credentials(url, "rat", tmp_path / "credentials.json", clock=BEFORE)
     ballots.open_election(url, "rat", clock=BEFORE)
     with mailing.open() as f:
         return [row["credential"] for row in csv.DictReader(f)]
@@ -89,7 +100,7 @@ def test_a_draft_shows_what_blocks_opening(voting: tuple[TestClient, str, list[s
     html = client.get("/elections/draft").text
     checklist = html.split("Before the vote can open")[1].split("</section>")[0]
     assert "no roll has been imported" in checklist
-    assert "the roll is not frozen and credentials are not issued" in checklist
+    assert "the roll is not frozen and the election is not published" in checklist
     assert "The board is published when the roll is frozen" in html
 
 
@@ -126,7 +137,7 @@ def test_the_certified_result_and_the_board(
     keys = [ballots.read_key(p) for p in sorted((tmp_path / "rat-keys").iterdir())[:2]]
     ballots.tally(url, "rat", keys, clock=AFTER)
     assert "tallied, not yet certified" in client.get("/elections/rat").text
-    ballots.certify(url, "rat", clock=AFTER)
+    ballots.certify(url, "rat", board_key=tmp_path / "rat-ids" / "b.key", clock=AFTER)
     html = client.get("/elections/rat").text
     result = html.split('class="result passed"')[1].split("</section>")[0]
     assert "Result (certified)" in result and "Passed" in result

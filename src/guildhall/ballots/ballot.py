@@ -80,8 +80,9 @@ def _hex_bytes(text: object, size: int, what: str) -> bytes:
     return raw
 
 
-def signed_bytes(unsigned: dict[str, Any]) -> bytes:
-    return SIGNED_PREFIX + canonical_json(unsigned)
+def signed_bytes(unsigned: dict[str, Any], *, checked: bool = False) -> bytes:
+    """What the credential signs; ``checked`` as for ``canonical_json``."""
+    return SIGNED_PREFIX + canonical_json(unsigned, checked=checked)
 
 
 def encrypt_ballot(
@@ -173,3 +174,9 @@ def ballot_problem(
     ):
         return "the proof that the ballot holds an allowed choice does not verify"
     return None
+
+
+def spoiled_body(ballot: Ballot, choice: str, r: int) -> dict[str, Any]:
+    """The board body of an audited ballot: the ballot, its tracker, and what opens it."""
+    return {"election": ballot.election, "ballot": ballot.as_json(), "tracker": ballot.tracker,
+            "choice": choice, "randomness": group.scalar_hex(r)}  # fmt: skip

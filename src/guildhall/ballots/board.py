@@ -15,8 +15,8 @@ from guildhall.ballots.crypto.hashing import canonical_json, h256
 
 GENESIS = "0" * 64
 KINDS = (
-    "election", "credentials", "opened", "ballot", "closed", "tally", "decryption", "result",
-    "certified",
+    "election", "credentials", "opened", "ballot", "spoiled", "closed", "tally", "decryption",
+    "result", "certified",
 )  # fmt: skip
 
 

@@ -1,6 +1,7 @@
 """An election's lifecycle: timestamps set once, guards, and what blocks opening.
 
-``created_at`` → ``frozen_at`` (roll frozen, credentials issued, manifest published) →
+``created_at`` → ``frozen_at`` (roll frozen, manifest published; then the authority's
+credentials imported) →
 ``opened_at`` → ``closed_at`` → ``tallied_at`` → ``certified_at``. Times are passed in;
 nothing here reads the clock.
 """
@@ -73,9 +74,12 @@ class Election:
         if self.eligible == 0:
             problems.append("no roll has been imported")
         if self.frozen_at is None:
-            problems.append("the roll is not frozen and credentials are not issued")
+            problems.append("the roll is not frozen and the election is not published")
         elif self.credentials_issued != self.eligible:
-            problems.append(f"{self.credentials_issued} credentials for {self.eligible} members")
+            problems.append(
+                "the credential authority's signed list is not imported "
+                f"({self.credentials_issued} credentials for {self.eligible} members)"
+            )
         problems += self.window_problems()
         if now >= self.closes_at:
             problems.append("the closing time has passed")

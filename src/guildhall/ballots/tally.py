@@ -36,10 +36,10 @@ class Outcome:
 
 
 def outcome(manifest: Manifest, total: int, cast: int) -> Outcome:
-    """Counts are the base-R digits of ``total``; the first option is the motion.
+    """Counts are the base-R digits of ``total``.
 
-    ``passed`` is the threshold applied to the first option's count against all non-blank
-    votes, with exact integers; no votes never passes.
+    ``passed`` is the threshold applied to the count of the option the manifest names as
+    the motion against all non-blank votes, with exact integers; no votes never passes.
     """
     radix = manifest.radix
     counts = {o: (total // radix**i) % radix for i, o in enumerate(manifest.options)}
@@ -48,8 +48,7 @@ def outcome(manifest: Manifest, total: int, cast: int) -> Outcome:
     votes = sum(counts.values())
     if votes > cast:
         raise ValueError(f"{votes} votes counted from {cast} ballots")
-    first = counts[manifest.options[0]]
-    passed = manifest.threshold.is_met(yes=first, cast=votes)
+    passed = manifest.threshold.is_met(yes=counts[manifest.motion], cast=votes)
     return Outcome(counts, cast - votes, cast, manifest.eligible, total, passed)
 
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 import copy
 import functools
 import sys
-import traceback
 from typing import Any
 
 import typer
@@ -173,6 +172,8 @@ def run(argv: list[str]) -> int:
 
 def _unexpected(exc: Exception) -> int:
     if _debug:
+        import traceback
+
         traceback.print_exception(exc, file=sys.stderr)
     what = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
     line = f"{type(exc).__name__}: {what}" if what else type(exc).__name__

@@ -1,10 +1,12 @@
 """Charts a negotiator can paste into a report.
 
-One figure: what each offer costs, by kind of payment, with its total and its change
-against the baseline; the mean change per member by decile of members' earnings; and,
-for each offer, the share of members in each decile who win or lose (five bands). PNG
-through Matplotlib, or a self-contained HTML page with the PNG inlined and the figures
-as tables.
+One figure: what each offer costs by kind of payment, with its total and its change
+against the baseline, and beside it where the money comes from, by market; the mean
+change per member by decile of members' earnings; and, for each offer, who wins or loses
+(five bands) as a table of shares per decile, each cell written out and shaded on a
+square-root scale, so that the bands with few members stay readable when most members
+sit in one band. PNG through Matplotlib, or a self-contained HTML page with the PNG
+inlined and the figures as tables.
 """
 
 from __future__ import annotations
@@ -31,6 +33,13 @@ _BAND_LABELS = {
     "gain_less_than_5": "Gain up to 5%",
     "gain_more_than_5": "Gain more than 5%",
 }
+_BAND_TICKS = {
+    "lose_more_than_5": "Lose\nover 5%",
+    "lose_less_than_5": "Lose\nup to 5%",
+    "no_change": "No change\n(within 0.1%)",
+    "gain_less_than_5": "Gain\nup to 5%",
+    "gain_more_than_5": "Gain\nover 5%",
+}
 KIND_LABELS = {
     "rental": "Rental and subscription",
     "sell_through": "Permanent downloads (sell-through)",
@@ -39,7 +48,33 @@ KIND_LABELS = {
     "new_media_reuse": "Reuse of made-for-new-media programs",
     "streaming_bonus": "Streaming participation bonus",
     "streaming_bonus_fund": "Streaming bonus fund",
+    "network_rerun": "Network prime-time reruns",
+    "syndication": "Syndication",
+    "basic_cable": "Basic cable",
+    "foreign_free_tv": "Foreign free TV",
+    "pay_tv": "Pay TV",
+    "theatrical_on_free_tv": "Theatrical films on free TV",
+    "supplemental_markets": "Supplemental markets (home video)",
+    "minimum_increase": "Minimum increases on session pay",
+    "pension_health": "Pension and health on session pay",
+    "pension_health_residuals": "Pension and health on residuals",
 }
+_MARKET_ORDER = (
+    "Network prime-time reruns",
+    "Syndication",
+    "Foreign free TV",
+    "Basic cable",
+    "Pay TV",
+    "Supplemental markets (home video)",
+    "Theatrical films on free TV",
+    "New media: rental and subscription",
+    "New media: sell-through",
+    "New media: ad-supported streaming",
+    "Made-for-new-media reuse",
+    "New media: streaming bonus",
+    "Session pay (minimum increases)",
+    "Pension and health",
+)
 _OFFER_COLOURS = ("#4d4d4d", "#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e")
 
 
@@ -61,15 +96,16 @@ def _axis_dollars(cents: float, _position: object = None) -> str:
 def _figure(comparison: Comparison) -> bytes:
     offers = comparison.distribution
     columns = max(2, len(offers))
-    rows = 2 if offers else 1
-    fig = plt.figure(figsize=(6.5 * columns, 5.2 * rows), constrained_layout=True)
+    rows = 3 if offers else 1
+    fig = plt.figure(figsize=(6.5 * columns, 5.6 * rows), constrained_layout=True)
     grid = fig.add_gridspec(rows, columns)
     half = columns // 2
-    _cost_by_kind(fig.add_subplot(grid[0, :half] if offers else grid[0, :]), comparison)
+    _stacked(fig.add_subplot(grid[0, :half]), comparison, comparison.by_kind, "kind")
+    _stacked(fig.add_subplot(grid[0, half:]), comparison, comparison.by_market, "market")
     if offers:
-        _mean_change_by_decile(fig.add_subplot(grid[0, half:]), comparison)
+        _mean_change_by_decile(fig.add_subplot(grid[1, :]), comparison)
         for i, offer in enumerate(offers):
-            _bands_by_decile(fig.add_subplot(grid[1, i]), offer)
+            _bands_by_decile(fig.add_subplot(grid[2, i]), offer)
     baseline = comparison.agreements[0]["id"]
     fig.suptitle(
         f"Cost of each offer over the data set, and who gains, against {baseline}",
@@ -94,14 +130,22 @@ def _figure(comparison: Comparison) -> bytes:
     return buffer.getvalue()
 
 
-def _cost_by_kind(axis: Any, comparison: Comparison) -> None:
+def _stacked(axis: Any, comparison: Comparison, table: dict[str, dict[str, int]], by: str) -> None:
+    """Each agreement's total as a stacked bar, by kind of payment or by market."""
     ids = [a["id"] for a in comparison.agreements]
-    kinds = sorted({k for per in comparison.by_kind.values() for k in per})
+    keys = {k for per in table.values() for k in per}
+    if by == "market":
+        ordered = [m for m in _MARKET_ORDER if m in keys] + sorted(keys - set(_MARKET_ORDER))
+    else:
+        ordered = sorted(keys, key=lambda k: KIND_LABELS.get(k, k))
+    palette = matplotlib.colormaps["tab20"]
+    colours = [palette(n) for n in range(20)]
     positions = list(range(len(ids)))
     bottoms = [0.0] * len(ids)
-    for kind in kinds:
-        heights = [float(comparison.by_kind.get(i, {}).get(kind, 0)) for i in ids]
-        axis.bar(positions, heights, bottom=bottoms, label=KIND_LABELS.get(kind, kind))
+    for n, key in enumerate(ordered):
+        heights = [float(table.get(i, {}).get(key, 0)) for i in ids]
+        label = KIND_LABELS.get(key, key) if by == "kind" else key
+        axis.bar(positions, heights, bottom=bottoms, label=label, color=colours[n % len(colours)])
         bottoms = [b + h for b, h in zip(bottoms, heights, strict=True)]
     for position, row in zip(positions, comparison.agreements, strict=True):
         note = dollars(row["total_cents"])
@@ -119,9 +163,13 @@ def _cost_by_kind(axis: Any, comparison: Comparison) -> None:
     axis.set_xticks(positions, [_wrap(i) for i in ids], fontsize=9)
     axis.yaxis.set_major_formatter(FuncFormatter(_axis_dollars))
     axis.set_ylabel("Total cost (US dollars)")
-    axis.set_ylim(0, max([1.0, *bottoms]) * 1.25)
-    axis.set_title("Total cost by kind of payment (change against the baseline)")
-    axis.legend(fontsize=8, loc="upper left", frameon=False)
+    axis.set_ylim(0, max([1.0, *bottoms]) * 1.15)
+    axis.set_title(
+        "Total cost by kind of payment (change against the baseline)"
+        if by == "kind"
+        else "Where the money comes from, by market"
+    )
+    axis.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
     axis.grid(axis="y", alpha=0.3)
 
 
@@ -163,19 +211,38 @@ def _decile_label(decile: int) -> str:
 
 
 def _bands_by_decile(axis: Any, offer: dict[str, Any]) -> None:
-    deciles = offer["deciles"]
-    labels = [_decile_label(int(d["decile"])).replace("\n", " ") for d in deciles]
-    lefts = [0.0] * len(deciles)
-    for band, colour in zip(BANDS, _BAND_COLOURS, strict=True):
-        shares = [d["bands"][band] / max(1, d["members"]) * 100 for d in deciles]
-        axis.barh(labels, shares, left=lefts, color=colour, label=_BAND_LABELS[band])
-        lefts = [a + b for a, b in zip(lefts, shares, strict=True)]
-    axis.set_xlim(0, 100)
-    axis.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:.0f}%"))
-    axis.set_xlabel("Share of members in the decile")
+    """A table: a row per decile (and all members), a column per band, each cell the
+    share of the row's members in the band with the count, shaded by the square root of
+    the share so a band of 2% is still seen beside one of 90%."""
+    rows = [*offer["deciles"], {**offer["all"], "decile": "all"}]
+    shares = [[r["bands"][b] / max(1, r["members"]) for b in BANDS] for r in rows]
+    shade = [[share**0.5 for share in row] for row in shares]
+    axis.imshow(shade, cmap="Blues", vmin=0, vmax=1, aspect="auto")
+    for y, (row, values) in enumerate(zip(rows, shares, strict=True)):
+        for x, band in enumerate(BANDS):
+            count = row["bands"][band]
+            text = f"{values[x] * 100:.0f}%\n{count:,}" if count else "–"
+            if count and values[x] < 0.005:
+                text = f"<1%\n{count:,}"
+            axis.text(
+                x,
+                y,
+                text,
+                ha="center",
+                va="center",
+                fontsize=7,
+                color="white" if shade[y][x] > 0.6 else "black",
+            )
+    axis.set_xticks(range(len(BANDS)), [_BAND_TICKS[b] for b in BANDS])
+    axis.tick_params(axis="x", labelsize=8)
+    labels = [_decile_label(int(r["decile"])).replace("\n", " ") for r in rows[:-1]]
+    axis.set_yticks(range(len(rows)), [*labels, "all members"], fontsize=8)
+    axis.axhline(len(rows) - 1.5, color="black", linewidth=1)
     axis.set_ylabel("Decile of members' earnings")
-    axis.set_title(f"Winners and losers: {offer['agreement']}\nagainst {offer['baseline']}")
-    axis.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=3, frameon=False)
+    axis.set_title(
+        f"Winners and losers: {offer['agreement']}\nagainst {offer['baseline']}"
+        " (share of members, count)"
+    )
 
 
 def write_chart(comparison: Comparison, target: Path) -> None:
@@ -206,6 +273,15 @@ def _html(comparison: Comparison, png: bytes) -> str:
         + "</tr>"
         for k in kinds
     )
+    markets = sorted({k for per in comparison.by_market.values() for k in per})
+    by_market = "".join(
+        f"<tr><td>{html.escape(k)}</td>"
+        + "".join(
+            f"<td class=n>{money(comparison.by_market.get(i, {}).get(k, 0))}</td>" for i in ids
+        )
+        + "</tr>"
+        for k in markets
+    )
     image = base64.b64encode(png).decode()
     return (
         "<!doctype html><html><head><meta charset='utf-8'><title>Costing of offers</title>"
@@ -216,7 +292,8 @@ def _html(comparison: Comparison, png: bytes) -> str:
         "<table><tr><th>agreement</th><th>total ($)</th><th>change ($)</th>"
         f"<th>change (%)</th></tr>{totals}</table>"
         f"<h2>By kind of payment ($)</h2><table><tr><th>kind</th>{head}</tr>{by_kind}</table>"
-        "<img alt='Total cost by kind of payment; mean change per member by decile;"
+        f"<h2>By market ($)</h2><table><tr><th>market</th>{head}</tr>{by_market}</table>"
+        "<img alt='Total cost by kind of payment and by market; mean change per member by decile;"
         f" winners and losers by decile' src='data:image/png;base64,{image}'>"
         "</body></html>"
     )

@@ -19,7 +19,6 @@ import ibis
 import ibis.expr.types as ir
 
 from guildhall.costing.allocation import (
-    UNALLOCATED_KINDS,
     allocate,
     amounts_by_production,
     credit_shares,
@@ -33,9 +32,17 @@ from guildhall.costing.engine import (
     materialize,
     production_amounts,
 )
-from guildhall.costing.formulas import KINDS
+from guildhall.costing.formulas import (
+    EARNINGS_KINDS,
+    KINDS,
+    MARKET_OF_KIND,
+    MINIMUM_KINDS,
+    UNALLOCATED_KINDS,
+)
+from guildhall.costing.formulas.wages import term_end
 from guildhall.costing.jurisdiction import READINGS, is_covered, production_facts
 from guildhall.costing.params import Terms
+from guildhall.costing.published import FULL_SCALE_MEMBERS, PUBLISHED
 
 BANDS = (
     "lose_more_than_5",
@@ -57,12 +64,18 @@ class Comparison:
     distribution: list[dict[str, Any]] = field(default_factory=list)
     performer: dict[str, Any] | None = None
     provenance: dict[str, Any] = field(default_factory=dict)
+    by_market: dict[str, dict[str, int]] = field(default_factory=dict)
+    published: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         out = {
             "agreements": self.agreements,
             "by_kind": self.by_kind,
+            "by_market": self.by_market,
             "by_year": self.by_year,
+            "published": self.published,
+            "warnings": self.warnings,
             "coverage": self.coverage,
             "distribution": self.distribution,
             "provenance": self.provenance,
@@ -189,16 +202,24 @@ def performer_totals(
     the stage that holds the most in memory, holds one range's credits at a time."""
     count = len(agreements)
     unallocated = [KINDS.index(k) for k in UNALLOCATED_KINDS]
-    wide = amounts_by_production(kept, list(range(count)), unallocated)
+    wide = amounts_by_production(
+        kept,
+        list(range(count)),
+        unallocated,
+        minimum=[KINDS.index(k) for k in MINIMUM_KINDS],
+        earnings=[KINDS.index(k) for k in EARNINGS_KINDS],
+    )
     ranges = production_ranges(tables, per_pass)
     if len(ranges) == 1:
-        totals = split_among_credits(wide, tables.credits, count)
+        totals = split_among_credits(wide, tables.credits, agreements)
     else:
         wide = materialize(wide, "gh_production_amounts")
         parts = [
             materialize(
                 split_among_credits(
-                    _in_range(wide, first, end), _in_range(tables.credits, first, end), count
+                    _in_range(wide, first, end),
+                    _in_range(tables.credits, first, end),
+                    agreements,
                 ),
                 "gh_performer_part",
             )
@@ -287,8 +308,9 @@ def performer_view(
     theirs = amounts.semi_join(productions, "production_id")
     allocated = allocate(
         theirs,
-        credit_shares(tables.credits.semi_join(productions, "production_id")),
+        credit_shares(tables.credits.semi_join(productions, "production_id"), agreements),
         ["agreement", "kind"],
+        agreements,
     )
     allocated = allocated.filter(allocated.performer_id == performer_id)
     summed = allocated.group_by(["agreement", "kind"]).aggregate(
@@ -331,6 +353,63 @@ def compare(
     return _compare_cached(tables, kept, agreements, performer_id, step)
 
 
+def published_beside(
+    tables: Tables, kept: ir.Table, agreements: Sequence[Terms]
+) -> list[dict[str, Any]]:
+    """For each agreement whose side published what it adds over the baseline: the
+    costing's change over the agreement's three contract years, projected to
+    ``FULL_SCALE_MEMBERS`` in proportion to the data set's members, beside that figure."""
+    ids = [t.id for t in agreements]
+    wanted = [
+        (p, ids.index(str(p["agreement"])))
+        for p in PUBLISHED
+        if p["baseline"] == ids[0] and p["agreement"] in ids
+    ]
+    if not wanted:
+        return []
+    members = int(tables.members.count().to_pyarrow().as_py())
+    out = []
+    for figure, index in wanted:
+        terms = agreements[index]
+        start, end = terms.term_start, term_end(terms)
+        inside = kept.filter(
+            (kept.period_start >= start)
+            & (kept.period_start < end)
+            & kept.agreement.isin([0, index])
+        )
+        sums = {
+            int(r["agreement"]): int(r["cents"])
+            for r in inside.group_by("agreement")
+            .aggregate(cents=int64(inside.amount_cents.sum()))
+            .to_pyarrow()
+            .to_pylist()
+        }
+        change = sums.get(index, 0) - sums.get(0, 0)
+        projected = (
+            int(
+                (Decimal(change) * FULL_SCALE_MEMBERS / members).quantize(Decimal(1), ROUND_HALF_UP)
+            )
+            if members
+            else 0
+        )
+        out.append(
+            {
+                "agreement": terms.id,
+                "baseline": ids[0],
+                "term": [start.isoformat(), end.isoformat()],
+                "change_cents": change,
+                "members": members,
+                "projected_members": FULL_SCALE_MEMBERS,
+                "projected_change_cents": projected,
+                "published": figure["figure"],
+                "published_cents": figure["cents"],
+                "source": figure["source"],
+                "note": figure["note"],
+            }
+        )
+    return out
+
+
 def _compare_cached(
     tables: Tables,
     kept: ir.Table,
@@ -359,12 +438,18 @@ def _compare_cached(
         found[agreement] = found.get(agreement, 0) + cents
         by_kind[(agreement, kind)] = by_kind.get((agreement, kind), 0) + cents
         by_year[(agreement, when)] = by_year.get((agreement, when), 0) + cents
+    by_market: dict[tuple[str, str], int] = {}
+    for (agreement, kind), cents in by_kind.items():
+        market = MARKET_OF_KIND.get(kind, kind)
+        by_market[(agreement, market)] = by_market.get((agreement, market), 0) + cents
     step("coverage by jurisdiction reading")
     result = Comparison(
         agreements=_with_change(found, agreements),
         by_kind=_nested_sums(by_kind),
         by_year=_nested_sums(by_year),
         coverage=coverage(tables, agreements),
+        by_market=_nested_sums(by_market),
+        published=published_beside(tables, kept, agreements),
     )
     step("amounts per performer")
     if performer_id is not None:

@@ -29,7 +29,7 @@ from guildhall.files.reading import YAML_LIMIT, read_text
 PathKey = tuple[str | int, ...]
 
 MAX_ALIASES = 1_000
-MAX_REPEATED_NODES = 100_000
+MAX_REPEATED_NODES = 10_000
 MAX_DEPTH = 100
 
 

@@ -168,7 +168,8 @@ def check_utf8_file(path: Path) -> Problem | None:
                     chunk = chunk[len(BOM) :]
                 first = False
                 try:
-                    text = decoder.decode(chunk, final=not chunk)
+                    if not (chunk and chunk.isascii() and not decoder.getstate()[0]):
+                        decoder.decode(chunk, final=not chunk)  # ASCII needs no decoding
                 except UnicodeDecodeError as exc:
                     body = bytes(exc.object)  # the bytes held back from the last chunk, and this
                     return _decode_problem(
@@ -177,9 +178,12 @@ def check_utf8_file(path: Path) -> Problem | None:
                     )  # fmt: skip
                 if not chunk:
                     return None
-                lines_before += text.count("\n")
-                cut = text.rfind("\n")
-                column_before = len(text) - cut - 1 if cut >= 0 else column_before + len(text)
+                # Counted in bytes (fast); a character cut at the chunk's end is counted with
+                # the next chunk, whose decoding starts with the bytes held back.
+                lines_before += chunk.count(b"\n")
+                cut = chunk.rfind(b"\n")
+                tail = len(chunk[cut + 1 :].decode("utf-8", errors="ignore"))
+                column_before = tail if cut >= 0 else column_before + tail
     except OSError as exc:
         return Problem(Location(file=str(path)), _os_reason(path, exc))
 

@@ -10,6 +10,7 @@ reference is unique per employer: a second row with the same one is refused.
 from __future__ import annotations
 
 import csv
+import io
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -19,6 +20,7 @@ from typing import Any
 
 from guildhall.core.money import to_cents
 from guildhall.core.problems import Location, Problem
+from guildhall.files.reading import CSV_LIMIT, check_file, read_text
 from guildhall.ledger.records import Remittance
 
 REQUIRED = ("employer", "production_id", "period_start", "kind", "paid_on", "reference")
@@ -71,10 +73,13 @@ def _text(value: Any) -> str:
 
 def _rows(path: Path) -> tuple[list[str], list[dict[str, str]], list[Problem]]:
     if path.suffix.lower() == ".csv":
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.reader(handle)
+        content, unreadable = read_text(path, limit=CSV_LIMIT)  # UTF-8, a BOM dropped
+        if content is None:
+            return [], [], unreadable
+        reader = csv.reader(io.StringIO(content, newline=""))
+        rows = []
+        try:
             header = [h.strip() for h in next(reader, [])]
-            rows = []
             for number, cells in enumerate(reader, start=1):
                 if not any(c.strip() for c in cells):
                     continue
@@ -85,6 +90,9 @@ def _rows(path: Path) -> tuple[list[str], list[dict[str, str]], list[Problem]]:
                     record["\0extra"] = str(len(cells) - len(header))
                 record["\0row"] = str(number)
                 rows.append(record)
+        except csv.Error as exc:
+            where = Location(file=str(path), line=reader.line_num)
+            return [], [], [Problem(where, f"not valid CSV: {exc}")]
         return header, rows, []
     if path.suffix.lower() == ".parquet":
         import pyarrow.parquet as pq
@@ -100,9 +108,9 @@ def _rows(path: Path) -> tuple[list[str], list[dict[str, str]], list[Problem]]:
         header = list(table.column_names)
         rows = []
         for number, record in enumerate(table.to_pylist(), start=1):
-            text = {k: _text(v) for k, v in record.items()}
-            text["\0row"] = str(number)
-            rows.append(text)
+            values = {k: _text(v) for k, v in record.items()}
+            values["\0row"] = str(number)
+            rows.append(values)
         return header, rows, []
     return [], [], [Problem(Location(file=str(path)), "a remittance file is .csv or .parquet")]
 
@@ -191,8 +199,9 @@ def _check(values: dict[str, str], today: date) -> tuple[dict[str, Any], list[tu
 
 def read_remittances(path: Path, today: date) -> RemittanceFile:
     """Every row of ``path`` checked; nothing is dropped unnamed."""
-    if not path.is_file():
-        return RemittanceFile(path, (), (), (Problem(Location(file=str(path)), "no such file"),))
+    unreadable = check_file(path)  # a folder, a symlink loop, a pipe
+    if unreadable is not None:
+        return RemittanceFile(path, (), (), (unreadable,))
     header, rows, problems = _rows(path)
     if problems:
         return RemittanceFile(path, (), (), tuple(problems))
@@ -240,7 +249,6 @@ def read_remittances(path: Path, today: date) -> RemittanceFile:
 
 def quarantine_csv(bad: tuple[BadRow, ...], extra: list[tuple[RemittanceRow, str]]) -> str:
     """The quarantine file: one line per problem, with the row's values."""
-    import io
     import json
 
     out = io.StringIO()

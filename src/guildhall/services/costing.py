@@ -18,6 +18,7 @@ from guildhall.costing import charts
 from guildhall.costing.backends import connect
 from guildhall.costing.compare import STEPS, Comparison, compare
 from guildhall.costing.data.importer import ImportReport, import_data
+from guildhall.costing.data.readable import data_set_problems
 from guildhall.costing.data.schema import DataSet
 from guildhall.costing.data.synth import Progress, SynthSpec, synthesize
 from guildhall.costing.engine import open_tables
@@ -28,7 +29,8 @@ from guildhall.costing.provenance import provenance
 from guildhall.files import output
 from guildhall.files.reading import check_file
 from guildhall.settings import Settings
-from guildhall.terms import load
+from guildhall.terms import FORMULAS, default_directory, load
+from guildhall.terms.records import Agreement
 
 StepProgress = Callable[[str, int, int], None]
 """Told ``(what, done, total)`` as each stage of a long call starts."""
@@ -89,24 +91,116 @@ def _memory_limit() -> str | None:
 
 
 def _data_set(data: Path) -> DataSet:
+    if not data.is_dir():
+        reason = check_file(data)
+        what = "is a file, not a folder" if reason is None else reason.what
+        what = "no such folder" if what == "no such file" else what
+        raise InvalidInput([Problem(Location(file=str(data)), what)])
     data_set = DataSet(data)
     missing = data_set.missing()
     if missing:
         raise InvalidInput(
             [Problem(Location(file=str(data)), f"the data set has no {t} table") for t in missing]
         )
+    unreadable = data_set_problems(data_set)
+    if unreadable:
+        raise InvalidInput(unreadable)
     return data_set
 
 
-def _terms(agreement_ids: list[str], readings: dict[str, str]) -> list[Terms]:
+def agreements_directory() -> Path:
+    """Where agreements are read from: ``$GUILDHALL_AGREEMENTS`` if set (as for ``terms``),
+    else the repository's ``agreements/``."""
+    return Settings.from_env().agreements_dir or default_directory()
+
+
+def _scope(
+    agreements: list[Agreement], readings: dict[str, str]
+) -> tuple[dict[str, dict[str, str]], list[Problem]]:
+    """Which agreement each reading applies to. ``AGREEMENT:PARAMETER`` names one;
+    ``PARAMETER`` alone applies to every agreement costed that has that reading."""
+    scoped: dict[str, dict[str, str]] = {a.id: {} for a in agreements}
+    by_id = {a.id: a for a in agreements}
+    problems: list[Problem] = []
+    for key, reading in readings.items():
+        agreement_id, scoped_to_one, name = key.rpartition(":")
+        where = Location(field=f"reading {key}={reading}")
+        if scoped_to_one:
+            agreement = by_id.get(agreement_id)
+            if agreement is None:
+                problems.append(
+                    Problem(where, f"{agreement_id} is not one of the agreements costed")
+                )
+                continue
+            parameter = agreement.parameters.get(name)
+            if parameter is None or reading not in parameter.readings:
+                known = ", ".join(parameter.readings) if parameter is not None else ""
+                problems.append(
+                    Problem(
+                        where,
+                        f"{agreement_id} has no reading {reading!r} of {name}",
+                        hint=f"its readings of {name}: {known}" if known else None,
+                    )
+                )
+                continue
+            scoped[agreement_id][name] = reading
+            continue
+        targets = [
+            a for a in agreements if name in a.parameters and reading in a.parameters[name].readings
+        ]
+        if not targets:
+            problems.append(
+                Problem(where, f"no agreement costed has the reading {reading!r} of {name}")
+            )
+        for agreement in targets:
+            scoped[agreement.id][name] = reading
+    return scoped, problems
+
+
+def _no_change(
+    agreement: Agreement, chosen: Terms, plain: Terms, name: str, reading: str
+) -> str | None:
+    readers = [f for f in agreement.formulas if name in FORMULAS[f].reads_parameters]
+    if not readers:
+        return (
+            f"{agreement.id}: the reading {reading} of {name} changes nothing: "
+            f"no formula {agreement.id} lists reads {name}"
+        )
+    if name in plain.values and chosen.values.get(name) == plain.values[name]:
+        return (
+            f"{agreement.id}: the reading {reading} of {name} changes nothing: "
+            f"it gives the value the terms already state ({plain.values[name]})"
+        )
+    return None
+
+
+def load_terms(agreement_ids: list[str], readings: dict[str, str]) -> tuple[list[Terms], list[str]]:
+    """Each agreement's terms with the readings that apply to it, and a warning for each
+    reading that changes nothing the costing reads."""
     if not agreement_ids:
         raise InvalidInput([Problem(Location(field="agreements"), "name at least one agreement")])
-    out = []
-    for agreement_id in agreement_ids:
-        agreement = load(agreement_id)
-        chosen = {n: r for n, r in readings.items() if n in agreement.parameters}
-        out.append(terms_from_agreement(agreement.with_readings(chosen) if chosen else agreement))
-    return out
+    directory = agreements_directory()
+    agreements = [load(agreement_id, directory) for agreement_id in agreement_ids]
+    scoped, problems = _scope(agreements, readings)
+    if problems:
+        raise InvalidInput(problems)
+    out: list[Terms] = []
+    warnings: list[str] = []
+    for agreement in agreements:
+        chosen = scoped[agreement.id]
+        terms = terms_from_agreement(agreement.with_readings(chosen) if chosen else agreement)
+        if chosen:
+            plain = terms_from_agreement(agreement)
+            for name, reading in chosen.items():
+                warning = _no_change(agreement, terms, plain, name, reading)
+                if warning:
+                    warnings.append(warning)
+        out.append(terms)
+    return out, warnings
+
+
+def _terms(agreement_ids: list[str], readings: dict[str, str]) -> list[Terms]:
+    return load_terms(agreement_ids, readings)[0]
 
 
 def cost_agreements(
@@ -132,10 +226,11 @@ def cost_agreements(
 
     step("reading the agreements")
     data_set = _data_set(data)
-    agreements = _terms(agreement_ids, readings or {})
+    agreements, warnings = load_terms(agreement_ids, readings or {})
     step(f"opening the data set ({backend})")
     tables = open_tables(connect(backend, memory_limit=_memory_limit()), data_set)
     result = compare(tables, agreements, performer_id, step)
+    result.warnings = warnings
     if progress is not None:
         progress("costed", total, total)
     files = {
@@ -146,16 +241,27 @@ def cost_agreements(
 
 
 def explain_amount(
-    agreement_id: str, data: Path, production_id: int, period_start: date, kind: str
+    agreement_id: str,
+    data: Path,
+    production_id: int,
+    period_start: date,
+    kind: str,
+    *,
+    readings: dict[str, str] | None = None,
+    backend: str = "duckdb",
 ) -> dict[str, Any]:
-    """Why one amount is owed: formula, parameters with sources, input rows."""
+    """Why one amount is owed: the term in the contract's words, the coverage facts, the
+    arithmetic per row, the parameters with sources and the input rows. An unknown
+    production is ``NotFound``."""
     if kind not in KINDS:
         raise InvalidInput(
             [Problem(Location(field="kind"), f"{kind!r} is not one of {', '.join(KINDS)}")]
         )
-    terms = _terms([agreement_id], {})[0]
-    tables = open_tables(connect("duckdb", memory_limit=_memory_limit()), _data_set(data))
-    return explain(tables, terms, production_id, period_start, kind)
+    terms_list, warnings = load_terms([agreement_id], readings or {})
+    tables = open_tables(connect(backend, memory_limit=_memory_limit()), _data_set(data))
+    found = explain(tables, terms_list[0], production_id, period_start, kind)
+    found["warnings"] = warnings
+    return found
 
 
 def check_chart_target(target: Path, *, force: bool = False) -> None:

@@ -398,3 +398,19 @@ def write_filing(
     write_text(targets[0], page, force=force)
     write_bytes(targets[1], printed, force=force)
     return targets
+
+
+def filing_page(database_url: str, claim_id: str, *, clock: Clock | None = None) -> str:
+    """The claim's filing as an HTML page, for the web app to serve."""
+    from guildhall.ledger.filing import filing_document, html
+
+    today = (clock or SystemClock()).today()
+    return html(filing_document(show_claim(database_url, claim_id), today))
+
+
+def filing_pdf(database_url: str, claim_id: str, *, clock: Clock | None = None) -> bytes:
+    """The claim's filing as PDF bytes, for the web app to serve."""
+    from guildhall.ledger.filing import filing_document, pdf
+
+    today = (clock or SystemClock()).today()
+    return pdf(filing_document(show_claim(database_url, claim_id), today))

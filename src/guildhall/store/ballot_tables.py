@@ -4,6 +4,7 @@
   credential) and is unique on (election, credential): a second ballot with the same
   credential is refused by the database, also when two arrive at once.
 - ``ballot_board`` and ``ballot_ballots`` are append-only (triggers in the migration).
+- ``ballot_spoiled`` holds the ciphertexts of audited ballots: ``cast`` refuses them.
 - The roll holds member ids and whether a credential was issued, never which one.
 """
 
@@ -47,6 +48,10 @@ class ElectionRow(Base):
     trustees_k: Mapped[int] = mapped_column(Integer)
     trustees: Mapped[dict[str, Any]] = mapped_column(JSON)
     public_key: Mapped[str] = mapped_column(String(66))
+    motion: Mapped[str] = mapped_column(String(64), default="yes")
+    rules_sha256: Mapped[str | None] = mapped_column(String(64))
+    authority_key: Mapped[str] = mapped_column(String(64), default="")
+    board_key: Mapped[str] = mapped_column(String(64), default="")
     election_hash: Mapped[str | None] = mapped_column(String(64))
     record_date: Mapped[date | None] = mapped_column(Date)
     eligible: Mapped[int] = mapped_column(Integer, default=0)
@@ -97,6 +102,18 @@ class BallotRow(Base):
     credential: Mapped[str] = mapped_column(String(64))
     ciphertext: Mapped[str] = mapped_column(String(132))
     tracker: Mapped[str] = mapped_column(String(64), index=True)
+    board_seq: Mapped[int] = mapped_column(Integer)
+
+
+class SpoiledRow(Base):
+    """An audited ballot, published as spoiled: it can never be cast."""
+
+    __tablename__ = "ballot_spoiled"
+    __table_args__ = (UniqueConstraint("election_id", "ciphertext", name="uq_ballot_spoiled"),)
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    election_id: Mapped[str] = mapped_column(ForeignKey("ballot_elections.id"), index=True)
+    ciphertext: Mapped[str] = mapped_column(String(132))
     board_seq: Mapped[int] = mapped_column(Integer)
 
 

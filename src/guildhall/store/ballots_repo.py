@@ -21,6 +21,7 @@ from guildhall.store.ballot_tables import (
     ElectionRow,
     LogRow,
     RollRow,
+    SpoiledRow,
 )
 
 
@@ -172,5 +173,31 @@ def tracker_seq(session: Session, election_id: str, tracker: str) -> int | None:
     """The board position of the ballot with this tracker, if it is on the board."""
     query = select(BallotRow.board_seq).where(
         BallotRow.election_id == election_id, BallotRow.tracker == tracker
+    )
+    return session.scalars(query).first()
+
+
+def add_spoiled(session: Session, election_id: str, *, ciphertext: str, board_seq: int) -> None:
+    """Record an audited ballot as spoiled; the database refuses one spoiled twice."""
+    try:
+        session.add(SpoiledRow(election_id=election_id, ciphertext=ciphertext,
+                               board_seq=board_seq))  # fmt: skip
+        session.flush()
+    except IntegrityError:
+        raise BallotRejected.because("this ballot was published as spoiled already") from None
+
+
+def spoiled_seq(session: Session, election_id: str, ciphertext: str) -> int | None:
+    """The board position of the spoiled ballot with this ciphertext, if there is one."""
+    query = select(SpoiledRow.board_seq).where(
+        SpoiledRow.election_id == election_id, SpoiledRow.ciphertext == ciphertext
+    )
+    return session.scalars(query).first()
+
+
+def cast_seq(session: Session, election_id: str, ciphertext: str) -> int | None:
+    """The board position of the cast ballot with this ciphertext, if there is one."""
+    query = select(BallotRow.board_seq).where(
+        BallotRow.election_id == election_id, BallotRow.ciphertext == ciphertext
     )
     return session.scalars(query).first()

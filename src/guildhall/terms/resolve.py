@@ -3,7 +3,8 @@
 The pipeline, like every stage here, returns ``(result, problems)``:
 parse each file in the chain → follow ``based_on`` (missing base, cycle) → lay each
 file's parameters over its base's (an override replaces the base's whole value set and
-must keep its unit) → check that every listed formula finds the parameters it reads.
+must keep its unit), and add its formulas to its base's → check that every listed
+formula finds the parameters it reads.
 """
 
 from __future__ import annotations
@@ -105,7 +106,10 @@ def _merge(chain: list[ParsedFile]) -> tuple[Agreement, list[Problem]]:
                 )
             parameters[name] = parameter
         if parsed.formulas is not None:
-            formulas, formulas_at = parsed.formulas, parsed.formulas_at
+            # A file's formulas add to its base's: an agreement silent on a market keeps
+            # what the agreement it is based on pays there (pattern bargaining).
+            added = tuple(f for f in parsed.formulas if f not in formulas)
+            formulas, formulas_at = formulas + added, parsed.formulas_at
     for name in formulas:
         for needed in FORMULAS[name].reads_parameters:
             if needed not in parameters:

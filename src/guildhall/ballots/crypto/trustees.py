@@ -14,7 +14,7 @@ in one process, for tests and for a guild that runs every trustee on one machine
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from guildhall.ballots.crypto import group
 from guildhall.ballots.crypto.elgamal import Nonce
@@ -45,6 +45,8 @@ class TrusteeKey:
     election_id: str
     index: int
     secret: int
+    identity_seed: bytes | None = None
+    """The trustee's signing identity, when the key file carries it (one-process mode)."""
 
     def __repr__(self) -> str:
         return f"TrusteeKey(election_id={self.election_id!r}, index={self.index}, secret=<hidden>)"
@@ -58,6 +60,8 @@ class PublicTrustees:
     k: int
     commitments: tuple[tuple[bytes, ...], ...]
     proofs: tuple[DlogProof, ...]
+    identities: tuple[bytes, ...] = ()
+    """Each trustee's Ed25519 signing identity (``guildhall.ballots.identity``)."""
 
     def public_key(self) -> bytes:
         key = group.IDENTITY
@@ -78,6 +82,7 @@ class PublicTrustees:
             "k": self.k,
             "commitments": [[c.hex() for c in row] for row in self.commitments],
             "proofs": [p.as_json() for p in self.proofs],
+            "identities": [i.hex() for i in self.identities],
         }
 
 
@@ -135,17 +140,28 @@ def secret_share(election_id: str, receiver: int, dealings: Sequence[Dealing]) -
 
 
 def ceremony(
-    election_id: str, *, n: int, k: int, nonce: Nonce = random_scalar
+    election_id: str,
+    *,
+    n: int,
+    k: int,
+    nonce: Nonce = random_scalar,
+    identity_seeds: Sequence[bytes] | None = None,
 ) -> tuple[PublicTrustees, list[TrusteeKey]]:
-    """Run every trustee's steps in one process; returns the public part and the n keys."""
+    """Run every trustee's steps in one process; returns the public part and the n keys,
+    each key carrying its trustee's signing identity (drawn here unless given)."""
+    from guildhall.ballots import identity
+
     dealings = [deal(election_id, i, n=n, k=k, nonce=nonce) for i in range(1, n + 1)]
     for d in dealings:
         if not dealing_is_valid(election_id, d.index, d.commitments, d.proof):
             raise ValueError(f"trustee {d.index}'s proof of knowledge does not verify")
-    keys = [secret_share(election_id, r, dealings) for r in range(1, n + 1)]
+    seeds = list(identity_seeds) if identity_seeds else [identity.new_seed() for _ in range(n)]
+    keys = [replace(secret_share(election_id, r, dealings), identity_seed=seeds[r - 1])
+            for r in range(1, n + 1)]  # fmt: skip
     public = PublicTrustees(
-        n, k, tuple(d.commitments for d in dealings), tuple(d.proof for d in dealings)
-    )
+        n, k, tuple(d.commitments for d in dealings), tuple(d.proof for d in dealings),
+        tuple(identity.public_of(s) for s in seeds),
+    )  # fmt: skip
     return public, keys
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime
 from fractions import Fraction
 from typing import Any
@@ -12,12 +14,16 @@ from typing import Any
 from guildhall.ballots.election import MAX_WINDOW_DAYS, Election
 from guildhall.ballots.errors import WrongState
 from guildhall.ballots.manifest import RATIFICATION, Manifest, trustees_from_json
+from guildhall.bargaining.eventfile import read_event
 from guildhall.core.clock import Clock, SystemClock
 from guildhall.core.errors import InvalidInput
 from guildhall.core.problems import Location, Problem
 from guildhall.core.thresholds import Threshold
-from guildhall.services import cases
+from guildhall.files.located_yaml import YamlDocument
+from guildhall.files.shape import Shape
+from guildhall.services import case_rules, cases
 from guildhall.store import ballots_repo as repo
+from guildhall.store import cases_repo
 from guildhall.store.ballot_tables import ElectionRow
 from guildhall.store.db import Session, store_for
 
@@ -39,20 +45,30 @@ def input_problem(what: str, field: str | None = None, hint: str | None = None) 
     return InvalidInput([Problem(Location(file="election", field=field), what, hint)])
 
 
-def vote_rules(database_url: str, case_id: str | None, question: str) -> tuple[Threshold, int]:
-    """The threshold and longest window: from the case's rules, or the ratification default."""
+def vote_rules(
+    database_url: str, case_id: str | None, question: str
+) -> tuple[Threshold, int, str | None]:
+    """The threshold, longest window and SHA-256 of the rules file they come from: the
+    case's rules, or for a vote without a case the ratification default (no file)."""
     if case_id is None:
         if question == "strike_authorization":
             raise input_problem("a strike authorization must be tied to a case", "case")
-        return RATIFICATION, MAX_WINDOW_DAYS
+        return RATIFICATION, MAX_WINDOW_DAYS, None
+    with transaction(database_url) as session:
+        _case, rules_text = cases_repo.load_case(session, case_id)
+    rules_sha256 = hashlib.sha256(rules_text.encode("utf-8")).hexdigest()
     votes = cases.rules_summary(database_url, case_id)["votes"]
     setting = votes.get(question)
     if setting is None:
         if question == "ratification":
-            return RATIFICATION, MAX_WINDOW_DAYS
+            return RATIFICATION, MAX_WINDOW_DAYS, rules_sha256
         raise input_problem(f"the case's rules set no {question} vote", "question")
     days = setting.get("max_window_days") or MAX_WINDOW_DAYS
-    return Threshold(Fraction(setting["threshold"]), setting["comparison"]), int(days)
+    threshold = Threshold(Fraction(setting["threshold"]), setting["comparison"])
+    if question == "ratification" and threshold != RATIFICATION:
+        raise input_problem("a ratification is decided by a simple majority (1/2, more_than)",
+                            "question")  # fmt: skip
+    return threshold, int(days), rules_sha256
 
 
 def manifest_of(r: ElectionRow) -> Manifest:
@@ -62,7 +78,9 @@ def manifest_of(r: ElectionRow) -> Manifest:
         id=r.id, case=r.case_id, question=r.question, text=r.text, options=tuple(r.options),
         allow_blank=r.allow_blank, eligible=r.eligible, threshold=e.threshold,
         opens_at=e.opens_at, closes_at=e.closes_at, trustees=public,
-        public_key=bytes.fromhex(r.public_key),
+        public_key=bytes.fromhex(r.public_key), motion=r.motion, record_date=r.record_date,
+        rules_sha256=r.rules_sha256, authority=bytes.fromhex(r.authority_key),
+        board_key=bytes.fromhex(r.board_key),
     )  # fmt: skip
 
 
@@ -103,3 +121,32 @@ def election_manifest(database_url: str, election_id: str) -> tuple[Manifest, st
     manifest = Manifest.from_json(body)
     _manifests[(database_url, election_id)] = (manifest, manifest.election_hash)
     return manifest, manifest.election_hash
+
+
+def opened_event(e: Election, now: datetime) -> dict[str, Any]:
+    """The case's ``vote_opened`` event for this election."""
+    return case_event(
+        e,
+        "vote_opened",
+        now,
+        {"opens_on": e.opens_at.date(), "closes_on": e.closes_at.date()},
+        f"Vote {e.id} ({e.question}) opened; closes {e.closes_at.isoformat()}.",
+    )
+
+
+def opening_refusals(session: Session, e: Election, now: datetime) -> list[str]:
+    """The case's rules that would refuse this election's ``vote_opened`` event now."""
+    if e.case_id is None:
+        return []
+    case, rules_text = cases_repo.load_case(session, e.case_id)
+    rulebook = case_rules.rulebook_for(case, rules_text)
+    data = opened_event(e, now)
+    ids = {x.id: x.seq for x in case.events if x.id and x.seq is not None}
+    documents = {d.id: d for d in case.all_documents()}
+    event = read_event(Shape(YamlDocument("<event>", data)), data, (), guild=case.guild,
+                       actors=case.actor_ids(), documents=documents, event_ids=ids)  # fmt: skip
+    if event is None:
+        return []
+    event = replace(event, seq=cases_repo.next_seq(session, case.id))
+    breaches = case_rules.new_breaches(rulebook, case.guild, case.events, (*case.events, event))
+    return [f"the case's rule {b.refusal.rule} refuses it: {b.refusal.says}" for b in breaches]

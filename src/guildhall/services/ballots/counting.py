@@ -7,16 +7,22 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from guildhall.ballots import identity
 from guildhall.ballots.ballot import Ballot
 from guildhall.ballots.crypto.elgamal import total
 from guildhall.ballots.crypto.trustees import DecryptionShare, TrusteeKey, decryption_share
 from guildhall.ballots.errors import CryptoError, WrongState
 from guildhall.ballots.tally import Outcome, decrypt
-from guildhall.ballots.trustee_steps import decryption_share_from_json
+from guildhall.ballots.trustee_steps import (
+    decryption_share_from_json,
+    share_anchor_problem,
+    signed_share,
+)
 from guildhall.core.clock import Clock
 from guildhall.core.errors import InvalidInput
 from guildhall.core.problems import Location, Problem
 from guildhall.services import cases
+from guildhall.services.ballots import identities
 from guildhall.services.ballots._common import (
     case_event,
     current_time,
@@ -55,8 +61,30 @@ def tally(
                                     choices=len(manifest.values))
                    for line in repo.entries_of(session, election_id, "ballot")]  # fmt: skip
         encrypted = total(b.ciphertext for b in ballots)
-        made = [decryption_share(k, context=bytes.fromhex(h), a=encrypted.a) for k in keys]
-        made += [_handed_in(path, data, h, encrypted.a) for path, data in shares]
+        head = json.loads(repo.entries_of(session, election_id, "closed")[-1])["hash"]
+        bodies: list[dict[str, Any]] = []
+        made: list[DecryptionShare] = []
+        for k in keys:
+            if k.identity_seed is None:
+                raise input_problem(
+                    f"trustee {k.index}'s key file carries no identity to sign "
+                    "its share with: it decrypts with `trustee decrypt`",
+                    "keys",
+                )
+            share = decryption_share(k, context=bytes.fromhex(h), a=encrypted.a)
+            try:
+                bodies.append(signed_share(share, h, head, k.identity_seed, manifest))
+            except CryptoError as exc:
+                raise input_problem(str(exc), "keys") from exc
+            made.append(share)
+        for path, data in shares:
+            share = _handed_in(path, data, h, encrypted.a)
+            body = {k: v for k, v in data.items() if k != "a"}
+            problem = share_anchor_problem(body, manifest, head)
+            if problem is not None:
+                raise InvalidInput([Problem(Location(file=str(path)), problem)])
+            made.append(share)
+            bodies.append(body)
         if len({s.trustee for s in made}) < manifest.trustees.k:
             raise input_problem(f"{manifest.trustees.k} trustees' shares are needed", "keys")
         try:
@@ -65,8 +93,8 @@ def tally(
             raise input_problem(str(exc), "keys") from exc
         repo.append(session, election_id, "tally", {"election": h, "ballots": len(ballots),
                     "ciphertext": encrypted.as_json()})  # fmt: skip
-        for share in made:
-            repo.append(session, election_id, "decryption", {"election": h, **share.as_json()})
+        for body in bodies:
+            repo.append(session, election_id, "decryption", body)
         repo.append(session, election_id, "result", outcome.as_body(h))
         r.result, r.tallied_at = _result_json(r, outcome), now
         repo.log(session, election_id, "tallied", now, trustees=[s.trustee for s in made])
@@ -94,12 +122,18 @@ def _result_json(r: ElectionRow, outcome: Outcome) -> dict[str, Any]:
     }
 
 
-def certify(database_url: str, election_id: str, *, clock: Clock | None = None) -> dict[str, Any]:
-    """Certify the tallied result and record it on the case as ``vote_closed``, in one
-    transaction: the case's rules must allow the event, or nothing is certified."""
+def certify(
+    database_url: str, election_id: str, *, board_key: Path, clock: Clock | None = None
+) -> dict[str, Any]:
+    """Certify the tallied result, signed with the server's board key, and record it on the
+    case as ``vote_closed``, in one transaction: the case's rules must allow the event, or
+    nothing is certified."""
     now = current_time(clock)
+    seed = identities.read_private(board_key)
     with transaction(database_url) as session:
         r = repo.row(session, election_id, lock=True)
+        if identity.public_of(seed).hex() != r.board_key:
+            raise input_problem("this is not the board key named in the manifest", "board-key")
         e = repo.election(r)
         e.require("tallied", doing="certify")
         result = dict(r.result or {})
@@ -111,8 +145,10 @@ def certify(database_url: str, election_id: str, *, clock: Clock | None = None) 
                 f"{result['blank']} blank of {result['eligible']} eligible; "
                 f"{'passed' if result['passed'] else 'failed'}."), clock=clock)  # fmt: skip
         result_hash = json.loads(repo.entries_of(session, election_id, "result")[-1])["hash"]
-        repo.append(session, election_id, "certified", {"election": r.election_hash,
-                    "certified_at": now.isoformat(), "result": result_hash})  # fmt: skip
+        body: dict[str, Any] = {"election": r.election_hash, "certified_at": now.isoformat(),
+                                "result": result_hash}  # fmt: skip
+        body["signature"] = identity.sign(identity.TAG_CERTIFIED, seed, body)
+        repo.append(session, election_id, "certified", body)
         r.certified_at = now
         repo.log(session, election_id, "certified", now)
     return result

@@ -10,12 +10,14 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
+from guildhall.ballots import identity
 from guildhall.ballots import trustee_steps as steps
 from guildhall.ballots.crypto import group
 from guildhall.ballots.crypto.trustees import TrusteeKey
 from guildhall.ballots.errors import CryptoError
 from guildhall.files.reading import BOARD_LIMIT, require_text
 from guildhall.services.ballots.files import problem, read_json, refuse_existing, write_new
+from guildhall.services.ballots.identities import read_private, read_public
 
 T = TypeVar("T")
 
@@ -28,18 +30,23 @@ def _checked(what: Callable[[], T], path: Path | None = None) -> T:
 
 
 def write_key(path: Path, key: TrusteeKey) -> Path:
-    """A trustee's key file: private, never over an existing file."""
-    data = {"election": key.election_id, "trustee": key.index,
-            "secret": group.scalar_hex(key.secret)}  # fmt: skip
+    """A trustee's key file: private, never over an existing file. In one-process mode it
+    carries the trustee's signing identity as well."""
+    data: dict[str, Any] = {"election": key.election_id, "trustee": key.index,
+                            "secret": group.scalar_hex(key.secret)}  # fmt: skip
+    if key.identity_seed is not None:
+        data["identity_secret"] = key.identity_seed.hex()
     return write_new(path, data, private=True)
 
 
 def read_key(path: Path) -> TrusteeKey:
     data = read_json(path)
     try:
+        seed = data.get("identity_secret")
         return TrusteeKey(str(data["election"]), int(data["trustee"]),
-                          group.scalar_from_hex(data["secret"], "secret"))  # fmt: skip
-    except (TypeError, ValueError, KeyError, CryptoError) as exc:
+                          group.scalar_from_hex(data["secret"], "secret"),
+                          bytes.fromhex(seed) if isinstance(seed, str) else None)  # fmt: skip
+    except (TypeError, ValueError, KeyError, AttributeError, CryptoError) as exc:
         raise problem(path, f"not a trustee key: {exc}") from exc
 
 
@@ -47,30 +54,59 @@ def _state(path: Path) -> steps.TrusteeState:
     return _checked(lambda: steps.TrusteeState.from_json(read_json(path)), path)
 
 
-def checked_dealings(election_id: str, paths: Sequence[Path]) -> dict[int, steps.PublicDealing]:
-    """Every trustee's public dealing, read and checked (``trustee_steps.dealings``)."""
+def checked_dealings(
+    election_id: str, paths: Sequence[Path], identity_paths: Sequence[Path] | None = None
+) -> dict[int, steps.PublicDealing]:
+    """Every trustee's public dealing, read and checked (``trustee_steps.dealings``): with
+    ``identity_paths``, each must be signed by one of those identities."""
     items = [read_json(p) for p in paths]
-    return _checked(lambda: steps.dealings(election_id, items))
+    given = None if identity_paths is None else [read_public(p) for p in identity_paths]
+    return _checked(lambda: steps.dealings(election_id, items, identities=given,
+                                           names=[str(p) for p in paths]))  # fmt: skip
+
+
+def fingerprints(identity_paths: Sequence[Path]) -> list[tuple[Path, str]]:
+    """Each identity file with the fingerprint of its key, to compare with what the trustees
+    read out to each other in person."""
+    return [(p, identity.fingerprint(read_public(p))) for p in identity_paths]
 
 
 def deal(
-    election_id: str, trustee: int, *, n: int, k: int, state_path: Path, dealing_path: Path
+    election_id: str,
+    trustee: int,
+    *,
+    n: int,
+    k: int,
+    identity_key: Path,
+    state_path: Path,
+    dealing_path: Path,
 ) -> None:
-    """Step 1: the state (private, keep it) and the public dealing (hand it in)."""
+    """Step 1: the state (private, keep it) and the public dealing, signed with the
+    trustee's identity (hand it in)."""
     refuse_existing(state_path, dealing_path)
-    state, public = _checked(lambda: steps.deal(election_id, trustee, n=n, k=k))
+    seed = read_private(identity_key)
+    state, public = _checked(lambda: steps.deal(election_id, trustee, n=n, k=k,
+                                                identity_seed=seed))  # fmt: skip
     write_new(state_path, state.as_json(), private=True)
     write_new(dealing_path, public, private=False)
 
 
 def seal(
-    election_id: str, *, state_path: Path, dealing_paths: Sequence[Path], sealed_path: Path
+    election_id: str,
+    *,
+    state_path: Path,
+    identity_key: Path,
+    identity_paths: Sequence[Path],
+    dealing_paths: Sequence[Path],
+    sealed_path: Path,
 ) -> int:
-    """Step 2: the shares for the other trustees, sealed; returns how many."""
+    """Step 2: once every dealing verifies against the identities given, the shares for the
+    other trustees, sealed and signed; returns how many."""
     refuse_existing(sealed_path)
     state = _state(state_path)
-    checked = checked_dealings(election_id, dealing_paths)
-    sealed = _checked(lambda: steps.seal(state, checked), state_path)
+    seed = read_private(identity_key)
+    checked = checked_dealings(election_id, dealing_paths, identity_paths)
+    sealed = _checked(lambda: steps.seal(state, checked, seed), state_path)
     write_new(sealed_path, sealed, private=False)
     return len(sealed["shares"])
 
@@ -79,27 +115,37 @@ def receive(
     election_id: str,
     *,
     state_path: Path,
+    identity_paths: Sequence[Path],
     dealing_paths: Sequence[Path],
     sealed_paths: Sequence[Path],
     key_path: Path,
 ) -> TrusteeKey:
-    """Step 3: open and check the shares sent to this trustee; writes the trustee's key."""
+    """Step 3: check the dealings and sealed files against the identities given, open and
+    check the shares sent to this trustee; writes the trustee's key."""
     refuse_existing(key_path)
     state = _state(state_path)
-    checked = checked_dealings(election_id, dealing_paths)
+    checked = checked_dealings(election_id, dealing_paths, identity_paths)
     sealed = [read_json(p) for p in sealed_paths]
-    key = _checked(lambda: steps.open_shares(state, checked, sealed))
+    names = [str(p) for p in sealed_paths]
+    key = _checked(lambda: steps.open_shares(state, checked, sealed, names))
     write_key(key_path, key)
     return key
 
 
-def decrypt(board_path: Path, *, key_path: Path, share_path: Path) -> dict[str, Any]:
-    """After the vote closes: this trustee's decryption share of the board's total."""
+def decrypt(
+    board_path: Path, *, key_path: Path, identity_key: Path | None, share_path: Path
+) -> dict[str, Any]:
+    """After the vote closes: this trustee's decryption share of the board's total, signed
+    with the head of the closed board (the identity is in the key file in one-process
+    mode, else ``identity_key``)."""
     refuse_existing(share_path)
     key = read_key(key_path)
+    seed = read_private(identity_key) if identity_key is not None else key.identity_seed
+    if seed is None:
+        raise problem(key_path, "give this trustee's identity key (--identity-key)")
     text = require_text(board_path, limit=BOARD_LIMIT)
     lines = [ln for ln in text.splitlines() if ln.strip()]
-    share = _checked(lambda: steps.decryption_share_of_board(key, lines), board_path)
+    share = _checked(lambda: steps.decryption_share_of_board(key, lines, seed), board_path)
     write_new(share_path, share, private=False)
     return share
 

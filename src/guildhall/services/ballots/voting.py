@@ -6,23 +6,30 @@ from pathlib import Path
 from typing import Any
 
 from guildhall.ballots import credentials as creds
+from guildhall.ballots import identity
 from guildhall.ballots.ballot import (
     Ballot,
     audit_problem,
     ballot_problem,
     encrypt_ballot_for_audit,
+    spoiled_body,
 )
 from guildhall.ballots.crypto.group import scalar_from_hex, scalar_hex
 from guildhall.ballots.errors import BallotRejected, CryptoError, WrongState
+from guildhall.ballots.manifest import Manifest
 from guildhall.core.clock import Clock
 from guildhall.core.problems import Location, Problem
 from guildhall.services import cases
+from guildhall.services.ballots import identities
 from guildhall.services.ballots._common import (
-    case_event,
     current_time,
     election_manifest,
+    opened_event,
+    opening_refusals,
     transaction,
 )
+from guildhall.services.ballots.election_file import read_election_file
+from guildhall.services.ballots.files import problem as problem_at
 from guildhall.services.ballots.files import read_json, refuse_existing, write_new
 from guildhall.store import ballots_repo as repo
 
@@ -41,7 +48,8 @@ def status(database_url: str, election_id: str, *, clock: Clock | None = None) -
             "timestamps": {k: getattr(e, k) for k in (
                 "created_at", "frozen_at", "opened_at", "closed_at", "tallied_at",
                 "certified_at")},
-            "blocks_opening": e.blockers(now) if e.state in ("draft", "frozen") else [],
+            "blocks_opening": (e.blockers(now) + opening_refusals(session, e, now)
+                               if e.state in ("draft", "frozen") else []),
         }  # fmt: skip
 
 
@@ -58,18 +66,7 @@ def open_election(database_url: str, election_id: str, *, clock: Clock | None = 
             raise WrongState([Problem(Location(file=f"election {election_id}"), b)
                               for b in blockers])  # fmt: skip
         if e.case_id is not None:
-            cases.add_event_in(
-                session,
-                e.case_id,
-                case_event(
-                    e,
-                    "vote_opened",
-                    now,
-                    {"opens_on": e.opens_at.date(), "closes_on": e.closes_at.date()},
-                    f"Vote {e.id} ({e.question}) opened; closes {e.closes_at.isoformat()}.",
-                ),
-                clock=clock,
-            )
+            cases.add_event_in(session, e.case_id, opened_event(e, now), clock=clock)
         repo.append(
             session,
             election_id,
@@ -81,29 +78,34 @@ def open_election(database_url: str, election_id: str, *, clock: Clock | None = 
 
 
 def prepare_ballot(database_url: str, election_id: str, credential: str, choice: str) -> Ballot:
-    """What the member's device does: encrypt, prove and sign a choice."""
-    return _encrypted(database_url, election_id, credential, choice)[0]
+    """Encrypt, prove and sign a choice with the election as the server published it (for
+    ``cast --credential``; a member's own device uses ``encrypt_from_file``)."""
+    manifest, election_hash = election_manifest(database_url, election_id)
+    return _encrypted(manifest, election_hash, credential, choice)[0]
 
 
-def prepare_audited_ballot(
-    database_url: str, election_id: str, credential: str, choice: str, record_path: Path
+def encrypt_from_file(
+    election_path: Path, credential: str, choice: str, record_path: Path | None = None
 ) -> Ballot:
-    """A ballot, and its audit record (the choice and the encryption's randomness) written
-    to ``record_path`` (private, never over an existing file): with the record anyone can
-    check the ballot holds the choice (``audit``). An audited ballot is spoiled: the member
-    encrypts again to vote."""
-    refuse_existing(record_path)
-    ballot, r = _encrypted(database_url, election_id, credential, choice)
-    record = {"election": ballot.election, "tracker": ballot.tracker, "choice": choice,
-              "randomness": scalar_hex(r)}  # fmt: skip
-    write_new(record_path, record, private=True)
+    """What the member's device does, from the published election file alone: encrypt,
+    prove and sign a choice. With ``record_path``, the audit record (the choice and the
+    encryption's randomness; private, never over an existing file) is written too: with it
+    anyone can check the ballot holds the choice (``audit_from_file``). An audited ballot
+    is spoiled: the member encrypts again to vote."""
+    if record_path is not None:
+        refuse_existing(record_path)
+    manifest, election_hash = read_election_file(election_path)
+    ballot, r = _encrypted(manifest, election_hash, credential, choice)
+    if record_path is not None:
+        record = {"election": ballot.election, "tracker": ballot.tracker, "choice": choice,
+                  "randomness": scalar_hex(r)}  # fmt: skip
+        write_new(record_path, record, private=True)
     return ballot
 
 
 def _encrypted(
-    database_url: str, election_id: str, credential: str, choice: str
+    manifest: Manifest, election_hash: str, credential: str, choice: str
 ) -> tuple[Ballot, int]:
-    manifest, election_hash = election_manifest(database_url, election_id)
     try:
         seed = creds.parse_private(credential)
         return encrypt_ballot_for_audit(manifest, election_hash, seed, choice)
@@ -111,13 +113,10 @@ def _encrypted(
         raise BallotRejected.because(str(exc), field="choice") from exc
 
 
-def audit(
-    database_url: str, election_id: str, ballot_path: Path, record_path: Path
-) -> tuple[str, str | None]:
-    """The choice an audit record says a ballot holds, and what is wrong (``None`` if
-    nothing)."""
-    ballot_json, record = read_json(ballot_path), read_json(record_path)
-    manifest, election_hash = election_manifest(database_url, election_id)
+def _opened(
+    manifest: Manifest, election_hash: str, ballot_json: Any, record: Any
+) -> tuple[Ballot, str, int, str | None]:
+    """(ballot, recorded choice, revealed randomness, what is wrong or ``None``)."""
     if not isinstance(record, dict) or record.get("election") != election_hash:
         raise BallotRejected.because("the audit record is for another election", field="record")
     try:
@@ -127,9 +126,73 @@ def audit(
         raise BallotRejected.because(str(exc)) from exc
     choice = str(record.get("choice"))
     if record.get("tracker") != ballot.tracker:
-        return choice, "the audit record was made for another ballot"
-    return choice, audit_problem(ballot, manifest=manifest, election_hash=election_hash,
-                                 choice=choice, r=r)  # fmt: skip
+        return ballot, choice, r, "the audit record was made for another ballot"
+    problem = audit_problem(ballot, manifest=manifest, election_hash=election_hash,
+                            choice=choice, r=r)  # fmt: skip
+    return ballot, choice, r, problem
+
+
+def audit_from_file(
+    election_path: Path, ballot_path: Path, record_path: Path
+) -> tuple[str, str | None]:
+    """On any machine, from the published election file: the choice an audit record says
+    a ballot holds, and what is wrong (``None`` if nothing)."""
+    ballot_json, record = read_json(ballot_path), read_json(record_path)
+    manifest, election_hash = read_election_file(election_path)
+    _ballot, choice, _r, problem = _opened(manifest, election_hash, ballot_json, record)
+    return choice, problem
+
+
+def spoil(
+    database_url: str, election_id: str, ballot_json: Any, record: Any,
+    *, clock: Clock | None = None,
+) -> int:  # fmt: skip
+    """Publish an audited ballot as spoiled, with its revealed randomness; from then on
+    ``cast`` refuses it. Returns its board position."""
+    manifest, election_hash = election_manifest(database_url, election_id)
+    ballot, choice, r, problem = _opened(manifest, election_hash, ballot_json, record)
+    if problem is not None:
+        raise BallotRejected.because(problem, field="record")
+    now = current_time(clock)
+    ct = ballot.ciphertext.a.hex() + ballot.ciphertext.b.hex()
+    with transaction(database_url) as session:
+        row = repo.row(session, election_id, lock=True)
+        if not repo.election(row).is_accepting(now):
+            raise WrongState.because(election_id, "the election is not open")
+        if not repo.has_credential(session, election_id, ballot.credential.hex()):
+            raise BallotRejected.because("the credential is not on this election's list",
+                                         field="credential")  # fmt: skip
+        cast_at = repo.cast_seq(session, election_id, ct)
+        if cast_at is not None:
+            raise BallotRejected.because(f"this ballot was cast (seq {cast_at}); a cast ballot "
+                                         "is never opened")  # fmt: skip
+        entry = repo.append(session, election_id, "spoiled", spoiled_body(ballot, choice, r))
+        repo.add_spoiled(session, election_id, ciphertext=ct, board_seq=entry.seq)
+    return entry.seq
+
+
+def checkpoint(
+    database_url: str, election_id: str, *, board_key: Path, out: Path,
+    clock: Clock | None = None,
+) -> dict[str, Any]:  # fmt: skip
+    """The board's head signed with the server's board key: whoever keeps it can later
+    prove the board was rewritten (``ballots verify --checkpoint``)."""
+    refuse_existing(out)
+    seed = identities.read_private(board_key)
+    now = current_time(clock)
+    with transaction(database_url) as session:
+        r = repo.row(session, election_id)
+        if r.election_hash is None:
+            raise WrongState.because(election_id, "the election is not published yet")
+        if identity.public_of(seed).hex() != r.board_key:
+            raise problem_at(board_key, "this is not the board key named in the manifest")
+        last = repo.last_entry(session, election_id)
+        assert last is not None
+        data: dict[str, Any] = {"election": r.election_hash, "seq": last.seq, "head": last.hash,
+                                "at": now.isoformat()}  # fmt: skip
+    data["signature"] = identity.sign(identity.TAG_CHECKPOINT, seed, data)
+    write_new(out, data, private=False)
+    return data
 
 
 def cast(
@@ -151,6 +214,12 @@ def cast(
         r = repo.row(session, election_id, lock=True)
         if not repo.election(r).is_accepting(now):
             raise WrongState.because(election_id, "the election is not accepting ballots")
+        spoiled_at = repo.spoiled_seq(session, election_id, ct)
+        if spoiled_at is not None:
+            raise BallotRejected.because(
+                f"this ballot was audited and published as spoiled (seq {spoiled_at}): its "
+                "choice is public; encrypt again to vote", field="ballot",
+            )  # fmt: skip
         if not repo.has_credential(session, election_id, credential):
             raise BallotRejected.because("the credential is not on this election's list",
                                          field="credential")  # fmt: skip

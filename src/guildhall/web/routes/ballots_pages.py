@@ -16,7 +16,7 @@ router = APIRouter(include_in_schema=False)
 
 LIFECYCLE = (
     ("created_at", "Created; trustees' keys made"),
-    ("frozen_at", "Roll frozen; credentials issued; manifest published"),
+    ("frozen_at", "Roll frozen; manifest published; credentials imported"),
     ("opened_at", "Voting opened"),
     ("closed_at", "Voting closed"),
     ("tallied_at", "Ballots tallied and decrypted"),

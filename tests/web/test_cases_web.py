@@ -6,10 +6,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from guildhall.services import cases
 from guildhall.web.app import create_app
+
+from .sign_in import signed_in
 
 CASE = Path(__file__).resolve().parents[2] / "cases" / "sag-2008" / "case.yaml"
 
@@ -25,9 +28,24 @@ CALL: dict[str, Any] = {
 
 
 @pytest.fixture
-def client(database_url: str) -> TestClient:
+def app(database_url: str) -> FastAPI:
     cases.load_case_file(database_url, CASE)
-    return TestClient(create_app(database_url))
+    return create_app(database_url)
+
+
+@pytest.fixture
+def client(app: FastAPI) -> TestClient:
+    return TestClient(app)
+
+
+@pytest.fixture
+def board(app: FastAPI, database_url: str) -> TestClient:
+    return signed_in(app, database_url, "national_board")
+
+
+@pytest.fixture
+def committee(app: FastAPI, database_url: str) -> TestClient:
+    return signed_in(app, database_url, "negotiating_committee")
 
 
 def test_the_case_page_shows_the_timeline_and_the_conflicts(client: TestClient) -> None:
@@ -54,8 +72,10 @@ def test_the_api_returns_the_same_record_as_the_cli(client: TestClient) -> None:
     assert {c["id"] for c in data["conflicts"]} >= {"strike-authorization-threshold"}
 
 
-def test_a_refused_event_is_a_409_problem_and_nothing_is_written(client: TestClient) -> None:
-    response = client.post("/api/cases/sag-2008/events", json=CALL)
+def test_a_refused_event_is_a_409_problem_and_nothing_is_written(
+    client: TestClient, board: TestClient
+) -> None:
+    response = board.post("/api/cases/sag-2008/events", json=CALL)
     assert response.status_code == 409
     assert response.headers["content-type"] == "application/problem+json"
     body = response.json()
@@ -64,20 +84,21 @@ def test_a_refused_event_is_a_409_problem_and_nothing_is_written(client: TestCli
     assert len(client.get("/api/cases/sag-2008").json()["events"]) == 36
 
 
-def test_a_bad_event_is_a_422_problem_naming_the_field(client: TestClient) -> None:
-    response = client.post("/api/cases/sag-2008/events", json={**CALL, "decision": "maybe"})
+def test_a_bad_event_is_a_422_problem_naming_the_field(board: TestClient) -> None:
+    response = board.post("/api/cases/sag-2008/events", json={**CALL, "decision": "maybe"})
     assert response.status_code == 422
     body = response.json()
     assert body["type"] == "/problems/invalid-input"
     assert "'maybe' is not one of" in body["problems"][0]["what"]
 
 
-def test_an_allowed_event_is_recorded(client: TestClient) -> None:
-    event = {**CALL, "kind": "mediation_failed_determination", "by": "negotiating_committee"}
+def test_an_allowed_event_is_recorded_as_the_signed_in_body(committee: TestClient) -> None:
+    event = {**CALL, "kind": "mediation_failed_determination", "by": "amptp"}
     del event["decision"]
-    response = client.post("/api/cases/sag-2008/events", json=event)
+    response = committee.post("/api/cases/sag-2008/events", json=event)
     assert response.status_code == 201
     assert response.json()["seq"] == 37
+    assert response.json()["by"] == "negotiating_committee"
 
 
 def test_an_unknown_case_is_a_404_problem(client: TestClient) -> None:

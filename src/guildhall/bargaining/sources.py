@@ -19,6 +19,12 @@ def normalise(text: str) -> str:
     return _SPACE.sub(" ", text.translate(_QUOTES)).strip()
 
 
+def is_web_address(url: str) -> bool:
+    """Only http(s) addresses are links: a ``javascript:`` or ``data:`` one would run in pages."""
+    scheme, sep, rest = url.strip().partition("://")
+    return bool(sep) and scheme.lower() in ("http", "https") and bool(rest)
+
+
 def read_sources(
     shape: Shape,
     value: Any,
@@ -44,6 +50,9 @@ def read_sources(
         document = shape.text(entry.get("document"), (*where, "document"))
         quote = shape.text(entry.get("quote"), (*where, "quote"))
         url = shape.text(entry.get("url"), (*where, "url"), optional=True)
+        if url is not None and not is_web_address(url):
+            shape.fail((*where, "url"), "a source's url must be an http:// or https:// address")
+            continue
         if document is None or quote is None:
             continue
         known = documents.get(document) if documents is not None else None

@@ -1,14 +1,33 @@
-"""Typed request dependencies: the database URL and the page templates."""
+"""Typed request dependencies: the database URL and the page templates.
+
+Every page is given ``account`` (the signed-in person, or ``None``) and ``csrf`` (the token
+its forms carry) by the templates' context processor.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.templating import Jinja2Templates
 
-TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
+from guildhall.bargaining.sources import is_web_address
+
+
+def _page_context(request: Request) -> dict[str, Any]:
+    from guildhall.web.access import csrf_token, current_account
+
+    if not hasattr(request.app.state, "secret"):
+        return {"account": None, "csrf": ""}
+    return {"account": current_account(request), "csrf": csrf_token(request)}
+
+
+TEMPLATES = Jinja2Templates(
+    directory=Path(__file__).parent / "templates", context_processors=[_page_context]
+)
+
+TEMPLATES.env.filters["web_address"] = is_web_address
 
 
 def _database_url(request: Request) -> str:

@@ -23,6 +23,7 @@ ALLOWED: dict[str, set[str]] = {
     "services": {"core", "files", "settings", "store"} | DOMAIN,
     "cli": {"core", "files", "settings", "services"} | DOMAIN,
     "web": {"core", "files", "settings", "services"} | DOMAIN,
+    "__main__": {"cli"},
 }
 
 

@@ -173,7 +173,7 @@ def test_a_vote_whose_trustees_never_meet(
 
     _at(monkeypatch, 9)
     assert run([*db, "close", ELECTION]) == 0
-    assert run([*db, "board", ELECTION, "-o", str(board)]) == 0
+    assert run([*db, "board", ELECTION, "-o", str(board), "--force"]) == 0
     # A board changed after publication is refused before anything is decrypted.
     lines = board.read_text().splitlines()
     changed = json.loads(lines[5])
@@ -206,7 +206,7 @@ def test_a_vote_whose_trustees_never_meet(
     assert run([*db, "result", ELECTION, "--format", "json"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert (result["yes"], result["no"], result["cast"], result["passed"]) == (3, 1, 4, True)
-    assert run([*db, "board", ELECTION, "-o", str(board)]) == 0
+    assert run([*db, "board", ELECTION, "-o", str(board), "--force"]) == 0
     assert run([*db, "verify", str(board)]) == 0
 
 

@@ -17,14 +17,13 @@ from pathlib import Path
 
 import typer
 
-from guildhall.ballots.verify import verify_board
 from guildhall.cli.context import database_url
 from guildhall.cli.output import print_json
 from guildhall.core.clock import Clock, SystemClock
 from guildhall.core.errors import InvalidInput
 from guildhall.core.problems import Location, Problem
-from guildhall.services import ballots as service
-from guildhall.services.ballots import trustee as trustee_service
+
+ELECTION = typer.Argument(..., metavar="ELECTION", help="The election's id.")
 
 CLOCK: Clock = SystemClock()
 """The clock every command reads; tests replace it."""
@@ -72,6 +71,8 @@ def create(
     allow_blank: bool = typer.Option(False, help="Allow blank ballots."),
 ) -> None:  # fmt: skip
     """Create a draft election with the trustees' public keys."""
+    from guildhall.services import ballots as service
+
     paths = service.create(
         database_url(), election_id=election, question=question, text=text,
         opens_at=_when(opens, "opens"), closes_at=_when(closes, "closes"), trustees=trustees,
@@ -88,7 +89,7 @@ def create(
 
 @trustee_app.command("deal")
 def trustee_deal(
-    election: str,
+    election: str = ELECTION,
     trustee: int = typer.Option(..., help="This trustee's number, 1..n."),
     trustees: int = typer.Option(..., help="Number of trustees, n."),
     quorum: int = typer.Option(..., help="Trustees needed to decrypt, k."),
@@ -96,6 +97,8 @@ def trustee_deal(
     out: Path = typer.Option(..., help="The public dealing to hand in."),
 ) -> None:
     """Step 1: draw this trustee's share of the key; hand in the public dealing."""
+    from guildhall.services.ballots import trustee as trustee_service
+
     trustee_service.deal(election, trustee, n=trustees, k=quorum, state_path=state,
                          dealing_path=out)  # fmt: skip
     typer.echo(f"trustee {trustee}: state kept in {state} (private); hand in {out}")
@@ -103,12 +106,14 @@ def trustee_deal(
 
 @trustee_app.command("seal")
 def trustee_seal(
-    election: str,
+    election: str = ELECTION,
     state: Path = typer.Option(..., help="This trustee's state, from `trustee deal`."),
     dealing: list[Path] = typer.Option(..., help="Every trustee's public dealing."),
     out: Path = typer.Option(..., help="The sealed shares to hand in."),
 ) -> None:
     """Step 2: seal a share for each other trustee, readable only by that trustee."""
+    from guildhall.services.ballots import trustee as trustee_service
+
     count = trustee_service.seal(election, state_path=state, dealing_paths=dealing,
                                  sealed_path=out)  # fmt: skip
     typer.echo(f"{count} shares sealed; hand in {out}")
@@ -116,13 +121,15 @@ def trustee_seal(
 
 @trustee_app.command("receive")
 def trustee_receive(
-    election: str,
+    election: str = ELECTION,
     state: Path = typer.Option(..., help="This trustee's state, from `trustee deal`."),
     dealing: list[Path] = typer.Option(..., help="Every trustee's public dealing."),
     sealed: list[Path] = typer.Option(..., help="Every other trustee's sealed shares."),
     key: Path = typer.Option(..., help="Where to write this trustee's key (private)."),
 ) -> None:
     """Step 3: open and check the shares sent to this trustee; write its key."""
+    from guildhall.services.ballots import trustee as trustee_service
+
     made = trustee_service.receive(election, state_path=state, dealing_paths=dealing,
                                    sealed_paths=sealed, key_path=key)  # fmt: skip
     typer.echo(f"trustee {made.index}: key written to {key}; the state file can be destroyed")
@@ -135,16 +142,21 @@ def trustee_decrypt(
     out: Path = typer.Option(..., help="The decryption share to hand in."),
 ) -> None:
     """After the vote closes: this trustee's decryption share of the board's total."""
+    from guildhall.services.ballots import trustee as trustee_service
+
     share = trustee_service.decrypt(board, key_path=key, share_path=out)
     typer.echo(f"trustee {share['trustee']}: decryption share written to {out}")
 
 
 @roll_app.command("import")
 def roll_import(
-    election: str, file: Path,
+    election: str = ELECTION,
+    file: Path = typer.Argument(..., help="The roll: a CSV of member_id, standing, paid_through."),
     record_date: str = typer.Option(..., help="Members in good standing on this date vote."),
 ) -> None:  # fmt: skip
     """Import the roll from CSV (member_id, standing, paid_through)."""
+    from guildhall.services import ballots as service
+
     try:
         day = date.fromisoformat(record_date)
     except ValueError:
@@ -157,18 +169,22 @@ def roll_import(
 
 @credentials_app.command("issue")
 def credentials_issue(
-    election: str,
+    election: str = ELECTION,
     mailing: Path = typer.Option(..., help="Where to write member ids and private credentials "
                                  "for delivery; destroy it after delivery."),
 ) -> None:  # fmt: skip
     """Freeze the roll, issue credentials and publish the manifest and credential list."""
+    from guildhall.services import ballots as service
+
     count = service.issue_credentials(database_url(), election, mailing, clock=CLOCK)
     typer.echo(f"{count} credentials issued; mailing file {mailing}")
 
 
 @app.command()
-def show(election: str, format: str = typer.Option("text", help="text or json")) -> None:
+def show(election: str = ELECTION, format: str = typer.Option("text", help="text or json")) -> None:
     """Lifecycle, live turnout, and what blocks opening. Never a partial result."""
+    from guildhall.services import ballots as service
+
     data = service.status(database_url(), election, clock=CLOCK)
     if format == "json":
         print_json(data)
@@ -180,23 +196,27 @@ def show(election: str, format: str = typer.Option("text", help="text or json"))
 
 
 @app.command("open")
-def open_(election: str) -> None:
+def open_(election: str = ELECTION) -> None:
     """Open the vote (for a case: a vote_opened event the case's rules must allow)."""
+    from guildhall.services import ballots as service
+
     service.open_election(database_url(), election, clock=CLOCK)
     typer.echo(f"{election} is open")
 
 
 @app.command()
 def encrypt(
-    election: str,
-    credential: str = typer.Option(...),
-    choice: str = typer.Option(...),
+    election: str = ELECTION,
+    credential: str = typer.Option(..., help="The member's private credential."),
+    choice: str = typer.Option(..., help="yes, no (or blank, if the election allows it)."),
     audit_record: Path | None = typer.Option(
         None, "--audit-record", help="Also write what reveals this ballot's choice, to check "
         "the encryption with `ballots audit`; a ballot audited is never cast.",
     ),
 ) -> None:  # fmt: skip
     """Prepare a ballot on the member's own machine; prints the ballot JSON."""
+    from guildhall.services import ballots as service
+
     url = database_url()
     if audit_record is None:
         ballot = service.prepare_ballot(url, election, credential, choice)
@@ -207,12 +227,14 @@ def encrypt(
 
 @app.command()
 def audit(
-    election: str,
+    election: str = ELECTION,
     ballot: Path = typer.Argument(..., help="The ballot JSON that `encrypt` printed."),
     record: Path = typer.Option(..., help="Its audit record (`encrypt --audit-record`)."),
 ) -> None:
     """Check, on another machine, that a ballot holds the choice its device said (cast or
     audit: an audited ballot is spoiled; encrypt again to vote)."""
+    from guildhall.services import ballots as service
+
     choice, problem = service.audit(database_url(), election, ballot, record)
     if problem:
         typer.echo(f"FAIL {problem}", err=True)
@@ -222,7 +244,7 @@ def audit(
 
 @app.command()
 def cast(
-    election: str,
+    election: str = ELECTION,
     ballot: list[Path] = typer.Option([], help="Ballot JSON files (or JSON Lines) to cast."),
     credential: str | None = typer.Option(None, help="Encrypt and cast in one step."),
     choice: str | None = typer.Option(None, help="yes, no (or blank) with --credential."),
@@ -230,6 +252,8 @@ def cast(
                                       "encrypted on this machine and cast."),
 ) -> None:  # fmt: skip
     """Cast ballots; prints each tracker once the ballot is stored."""
+    from guildhall.services import ballots as service
+
     url = database_url()
     items: list[object] = []
     for path in ballot:
@@ -251,8 +275,13 @@ def cast(
 
 
 @app.command()
-def track(election: str, tracker: str) -> None:
+def track(
+    election: str = ELECTION,
+    tracker: str = typer.Argument(..., help="The tracker `cast` printed for the ballot."),
+) -> None:
     """Find a ballot on the board by its tracker."""
+    from guildhall.services import ballots as service
+
     seq = service.find_tracker(database_url(), election, tracker)
     if seq is None:
         typer.echo(f"tracker {tracker} is not on the board", err=True)
@@ -261,20 +290,25 @@ def track(election: str, tracker: str) -> None:
 
 
 @app.command()
-def close(election: str) -> None:
+def close(election: str = ELECTION) -> None:
     """Close the vote once its closing time has come."""
+    from guildhall.services import ballots as service
+
     count = service.close(database_url(), election, clock=CLOCK)
     typer.echo(f"{election} closed with {count} ballots")
 
 
 @app.command()
 def tally(
-    election: str,
+    election: str = ELECTION,
     share: list[Path] = typer.Option([], help="Trustees' decryption shares, from "
                                      "`trustee decrypt` (at least k)."),
     key: list[Path] = typer.Option([], help="Or the trustees' key files themselves."),
 ) -> None:  # fmt: skip
     """Sum the ballots and decrypt the total with at least k trustees."""
+    from guildhall.services import ballots as service
+    from guildhall.services.ballots import trustee as trustee_service
+
     keys = [service.read_key(p) for p in key]
     shares = trustee_service.read_shares(share)
     outcome = service.tally(database_url(), election, keys, shares=shares, clock=CLOCK)
@@ -282,31 +316,46 @@ def tally(
 
 
 @app.command()
-def certify(election: str) -> None:
+def certify(election: str = ELECTION) -> None:
     """Certify the result and record it on the case (vote_closed)."""
+    from guildhall.services import ballots as service
+
     result = service.certify(database_url(), election, clock=CLOCK)
     typer.echo(f"certified: {'passed' if result['passed'] else 'failed'}")
 
 
 @app.command()
-def board(election: str, output: Path | None = typer.Option(None, "-o", "--output")) -> None:
+def board(
+    election: str = ELECTION,
+    output: Path | None = typer.Option(
+        None, "-o", "--output", help="Write to this file instead of standard output."
+    ),
+    force: bool = typer.Option(False, "--force", help="Replace an --output file that exists."),
+) -> None:
     """Export the public board as JSON Lines."""
+    from guildhall.files.output import refuse_existing, write_text
+    from guildhall.services import ballots as service
+
+    if output is not None:
+        refuse_existing(output, force=force)
     lines = service.board_lines(database_url(), election)
     text = "".join(line + "\n" for line in lines)
     if output is None:
         sys.stdout.write(text)
     else:
-        output.write_text(text, encoding="utf-8")
+        write_text(output, text, force=force)
         typer.echo(f"{len(lines)} entries written to {output}")
 
 
 @app.command()
 def verify(
-    board: Path,
+    board: Path = typer.Argument(..., help="The exported board (JSON Lines)."),
     workers: int | None = typer.Option(None, help="Processes (default: every core)."),
     format: str = typer.Option("text", help="text or json"),
 ) -> None:
     """Check a published board: signatures, proofs, chain, tally, decryption, outcome."""
+    from guildhall.ballots.verify import verify_board
+
     report = verify_board(board, workers=workers)
     if format == "json":
         print_json({"valid": report.is_valid, "entries": report.entries,
@@ -322,8 +371,12 @@ def verify(
 
 
 @app.command()
-def result(election: str, format: str = typer.Option("text", help="text or json")) -> None:
+def result(
+    election: str = ELECTION, format: str = typer.Option("text", help="text or json")
+) -> None:
     """The tallied result: yes, no, blank, cast, eligible, threshold, passed."""
+    from guildhall.services import ballots as service
+
     data = service.result(database_url(), election)
     if format == "json":
         print_json(data)

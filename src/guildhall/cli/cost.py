@@ -11,15 +11,17 @@ import csv
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from typer.core import TyperGroup
 
 from guildhall.cli.output import print_json
+from guildhall.cli.progress import progress_bar
 from guildhall.core.money import format_cents
-from guildhall.costing.compare import BANDS, Comparison
-from guildhall.services import costing as service
+
+if TYPE_CHECKING:
+    from guildhall.costing.compare import Comparison
 
 
 class _CostGroup(TyperGroup):
@@ -53,21 +55,40 @@ def run(
     agreements: list[str] = typer.Argument(..., help="Agreement ids; the first is the baseline."),
     data: Path = typer.Option(..., "--data", help="The data set folder."),
     output: str = typer.Option("text", "--format", help="text, json or csv."),
-    chart: Path | None = typer.Option(None, "--chart", help="Write charts to FILE.png or .html."),
+    chart: Path | None = typer.Option(
+        None, "--chart", help="Write charts to FILE.png or .html (refused if it exists)."
+    ),
     performer: int | None = typer.Option(None, "--performer", help="One member's projection."),
     backend: str = typer.Option("duckdb", "--backend", help="duckdb or pyspark."),
     reading: list[str] = typer.Option(
         [], "--reading", help="PARAMETER=READING for an uncertain term (repeatable)."
     ),
+    force: bool = typer.Option(False, "--force", help="Replace a --chart file that exists."),
 ) -> None:
     """Cost each agreement and compare it with the first."""
+    from guildhall.services import costing as service
+
     if output not in ("text", "json", "csv"):
         raise typer.BadParameter(f"--format is text, json or csv, not {output!r}")
-    result = service.cost_agreements(
-        agreements, data, backend=backend, performer_id=performer, readings=_reading(reading)
-    )
     if chart is not None:
-        service.write_chart(result, chart)
+        service.check_chart_target(chart, force=force)  # before the costing, not after
+    with progress_bar(transient=True) as bar:
+        task = bar.add_task("costing", total=None)
+
+        def step(what: str, done: int, total: int) -> None:
+            bar.update(task, description=what, completed=done, total=total)
+
+        result = service.cost_agreements(
+            agreements,
+            data,
+            backend=backend,
+            performer_id=performer,
+            readings=_reading(reading),
+            progress=step,
+        )
+        if chart is not None:
+            bar.update(task, description=f"writing {chart}")
+            service.write_chart(result, chart, force=force)
     if output == "json":
         print_json(result.as_dict())
     elif output == "csv":
@@ -125,6 +146,8 @@ def _table(echo: Any, title: str, table: dict[str, dict[str, int]], ids: list[st
 
 
 def _distribution(echo: Any, offer: dict[str, Any]) -> None:
+    from guildhall.costing.compare import BANDS
+
     echo(f"Per performer: {offer['agreement']} against {offer['baseline']}")
     echo("  decile  members   mean change  median change  " + "  ".join(b[:12] for b in BANDS))
     for row in [*offer["deciles"], {**offer["all"], "decile": "all"}]:
@@ -146,6 +169,8 @@ def explain(
     output: str = typer.Option("text", "--format", help="text or json."),
 ) -> None:
     """Print the formula, the parameter values with their sources, and the input rows."""
+    from guildhall.services import costing as service
+
     try:
         period_start = date.fromisoformat(period)
     except ValueError:

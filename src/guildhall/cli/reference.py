@@ -14,7 +14,7 @@ from collections.abc import Iterator
 import typer
 import typer.rich_utils
 
-from guildhall.cli.app import app, run
+from guildhall.cli.app import EXIT_CODES, command, run
 
 WIDTH = 100
 
@@ -42,14 +42,23 @@ def reference() -> str:
     typer.rich_utils.MAX_WIDTH = WIDTH
     typer.rich_utils.COLOR_SYSTEM = None
     typer.rich_utils.FORCE_TERMINAL = False
-    root = typer.main.get_command(app)
+    root = command()
     parts = [
         "# Command-line reference",
         "",
         "Generated from the commands' own `--help` by "
         "`python -m guildhall.cli.reference > docs/cli.md`.",
-        "Exit codes: 0 success; 1 an unexpected failure; 2 bad input (a usage error, a problem "
-        "in a file or a row, a refused rule, something that does not exist).",
+        "",
+        "Every command takes `--db URL` before or after its name, and prints progress only on "
+        "standard error, so that what it prints on standard output can be piped. Shell "
+        "completion: `guildhall --install-completion` (or `--show-completion SHELL` to see "
+        "the script).",
+        "",
+        "## Exit codes",
+        "",
+        "| code | meaning |",
+        "|---|---|",
+        *(f"| {code} | {meaning} |" for code, meaning in EXIT_CODES.items()),
     ]
     for path in _commands(root, []):
         title = " ".join(["guildhall", *path])

@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 
 import typer
-import uvicorn
 
 from guildhall.cli.context import database_url
 
@@ -18,5 +17,7 @@ def serve(
     port: int = typer.Option(8000, "--port", help="Port to listen on."),
 ) -> None:
     """Serve the web app and its JSON API over the store."""
+    import uvicorn
+
     os.environ["GUILDHALL_DATABASE_URL"] = database_url()
     uvicorn.run("guildhall.web.app:app_from_env", factory=True, host=host, port=port)

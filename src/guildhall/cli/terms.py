@@ -12,14 +12,13 @@ import typer
 from guildhall.cli.output import print_json, print_problems
 from guildhall.core.errors import InvalidInput
 from guildhall.core.problems import Location, Problem
-from guildhall.services import terms as service
 
 app = typer.Typer(
     help="Agreements and offers as dated, sourced terms: list, show, diff, check.",
     no_args_is_help=True,
 )
 
-FORMAT = typer.Option("text", "--format", help="text or json")
+FORMAT = typer.Option("text", "--format", help="text or json.")
 
 
 def _check_format(output: str) -> None:
@@ -87,6 +86,8 @@ def _value_lines(parameter: dict[str, Any], indent: str) -> list[str]:
 @app.command("list")
 def list_command(output: str = FORMAT) -> None:
     """List every agreement and offer."""
+    from guildhall.services import terms as service
+
     _check_format(output)
     rows = service.list_terms()
     if output == "json":
@@ -107,6 +108,8 @@ def show_command(
     output: str = FORMAT,
 ) -> None:
     """Show an agreement: identity, formulas, and every term with its source."""
+    from guildhall.services import terms as service
+
     _check_format(output)
     data = service.show_terms(agreement, _parse_day(on), _parse_readings(reading))
     if output == "json":
@@ -139,6 +142,8 @@ def diff_command(
     output: str = FORMAT,
 ) -> None:
     """Compare two agreements term by term, with both sources side by side."""
+    from guildhall.services import terms as service
+
     _check_format(output)
     data = service.diff_terms(a, b)
     if output == "json":
@@ -168,9 +173,18 @@ def diff_command(
 @app.command("check")
 def check_command(
     path: Path | None = typer.Argument(None, help="A file or folder (default: agreements/)."),
+    output: str = FORMAT,
 ) -> int:
     """Check agreement files; exit 2 on any problem, each with file:line:column."""
+    from guildhall.services import terms as service
+
+    _check_format(output)
     ids, problems = service.check_terms(path)
+    if output == "json":
+        print_json(
+            {"ok": not problems, "agreements": ids, "problems": [p.as_dict() for p in problems]}
+        )
+        return 2 if problems else 0
     if problems:
         print_problems(problems)
         typer.echo(f"{len(problems)} problem(s)", err=True)
@@ -182,6 +196,8 @@ def check_command(
 @app.command("formulas")
 def formulas_command(output: str = FORMAT) -> None:
     """List the formula catalogue: what each formula reads and returns."""
+    from guildhall.services import terms as service
+
     _check_format(output)
     rows = service.formula_catalogue()
     if output == "json":

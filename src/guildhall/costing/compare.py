@@ -10,7 +10,7 @@ gain more than 5%; a baseline under $1 counts as $1).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -309,19 +309,38 @@ def performer_view(
     }
 
 
+STEPS = 5
+"""How many times ``compare`` calls its ``step``: once as each of its stages starts."""
+
+
+def _quiet(_what: str) -> None:
+    return None
+
+
 def compare(
-    tables: Tables, agreements: Sequence[Terms], performer_id: int | None = None
+    tables: Tables,
+    agreements: Sequence[Terms],
+    performer_id: int | None = None,
+    step: Callable[[str], None] = _quiet,
 ) -> Comparison:
-    """Cost every agreement over ``tables`` and compare each with the first."""
+    """Cost every agreement over ``tables`` and compare each with the first.
+
+    ``step(what)`` is called as each of the ``STEPS`` stages starts (for a progress bar)."""
+    step("amounts per production")
     kept = materialize(encoded(production_amounts(tables, agreements), agreements), "gh_amounts")
-    return _compare_cached(tables, kept, agreements, performer_id)
+    return _compare_cached(tables, kept, agreements, performer_id, step)
 
 
 def _compare_cached(
-    tables: Tables, kept: ir.Table, agreements: Sequence[Terms], performer_id: int | None
+    tables: Tables,
+    kept: ir.Table,
+    agreements: Sequence[Terms],
+    performer_id: int | None,
+    step: Callable[[str], None] = _quiet,
 ) -> Comparison:
     """``kept``: the amounts as ``encoded`` keeps them; sums group on its small integers
     and the names are put back on the few rows that come out."""
+    step("totals by kind and year")
     year = kept.period_start.year().cast("int32")
     summed = (
         kept.mutate(year=year)
@@ -340,16 +359,20 @@ def _compare_cached(
         found[agreement] = found.get(agreement, 0) + cents
         by_kind[(agreement, kind)] = by_kind.get((agreement, kind), 0) + cents
         by_year[(agreement, when)] = by_year.get((agreement, when), 0) + cents
+    step("coverage by jurisdiction reading")
     result = Comparison(
         agreements=_with_change(found, agreements),
         by_kind=_nested_sums(by_kind),
         by_year=_nested_sums(by_year),
         coverage=coverage(tables, agreements),
     )
+    step("amounts per performer")
     if performer_id is not None:
         amounts = decoded(kept, agreements)
         result.performer = performer_view(tables, amounts, agreements, performer_id)
+        step("done")
         return result
     performers = materialize(performer_totals(tables, kept, agreements), "gh_performers")
+    step("winners and losers by decile")
     result.distribution = distribution(performers, agreements)
     return result

@@ -6,6 +6,8 @@ raise ``InvalidInput`` or ``NotFound`` for a person's mistakes.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -14,7 +16,7 @@ from guildhall.core.errors import InvalidInput
 from guildhall.core.problems import Location, Problem
 from guildhall.costing import charts
 from guildhall.costing.backends import connect
-from guildhall.costing.compare import Comparison, compare
+from guildhall.costing.compare import STEPS, Comparison, compare
 from guildhall.costing.data.importer import ImportReport, import_data
 from guildhall.costing.data.schema import DataSet
 from guildhall.costing.data.synth import Progress, SynthSpec, synthesize
@@ -23,12 +25,20 @@ from guildhall.costing.explain import explain
 from guildhall.costing.formulas import KINDS
 from guildhall.costing.params import Terms, terms_from_agreement
 from guildhall.costing.provenance import provenance
+from guildhall.files import output
 from guildhall.settings import Settings
 from guildhall.terms import load
 
+StepProgress = Callable[[str, int, int], None]
+"""Told ``(what, done, total)`` as each stage of a long call starts."""
 
-def synth_data(out: Path, spec: SynthSpec, progress: Progress) -> None:
-    """Generate a data set into ``out``; sizes must be positive."""
+
+def synth_data(out: Path, spec: SynthSpec, progress: Progress, *, force: bool = False) -> None:
+    """Generate a data set into the folder ``out``; sizes must be positive.
+
+    An ``out`` with anything in it is refused unless ``force``; the set is written to a
+    temporary sibling and moved in whole, so a failed run leaves the earlier folder as it was.
+    """
     problems = [
         Problem(Location(field=name), f"must be at least 1, not {value}")
         for name, value in (("members", spec.members), ("titles", spec.titles))
@@ -38,16 +48,33 @@ def synth_data(out: Path, spec: SynthSpec, progress: Progress) -> None:
         problems.append(Problem(Location(field="events"), f"must be 0 or more, not {spec.events}"))
     if problems:
         raise InvalidInput(problems)
-    synthesize(spec, out, progress)
+    with output.output_folder(out, force=force) as partial:
+        synthesize(spec, partial, progress)
 
 
-def import_data_set(src: Path, out: Path, quarantine: Path | None) -> ImportReport:
-    """Import ``src`` into ``out``; with problems and no quarantine file, nothing is written."""
+def import_data_set(
+    src: Path, out: Path, quarantine: Path | None, *, force: bool = False
+) -> ImportReport:
+    """Import ``src`` into ``out``; with problems and no quarantine file, nothing is written.
+
+    ``out`` (a folder) and ``quarantine`` (a file) that exist are refused unless ``force``;
+    both are written to temporary siblings and moved in only when the import is complete.
+    """
     if not src.is_dir():
         raise InvalidInput([Problem(Location(file=str(src)), "is not a folder")])
-    report = import_data(src, out, quarantine)
-    if report.problems and quarantine is None:
-        raise InvalidInput(report.problems)
+    output.refuse_existing(out, force=force, folder=True)
+    if quarantine is not None:
+        output.refuse_existing(quarantine, force=force)
+    with contextlib.ExitStack() as stack:
+        partial_out = stack.enter_context(output.output_folder(out, force=force))
+        partial_quarantine = (
+            None
+            if quarantine is None
+            else stack.enter_context(output.output_file(quarantine, force=force))
+        )
+        report = import_data(src, partial_out, partial_quarantine)
+        if report.problems and (quarantine is None or not report.written):
+            raise InvalidInput(report.problems)  # nothing is moved into place
     return report
 
 
@@ -83,12 +110,28 @@ def cost_agreements(
     backend: str = "duckdb",
     performer_id: int | None = None,
     readings: dict[str, str] | None = None,
+    progress: StepProgress | None = None,
 ) -> Comparison:
-    """Cost each agreement over the data set and compare each with the first."""
+    """Cost each agreement over the data set and compare each with the first.
+
+    ``progress(what, done, total)`` is told as each stage starts (for a progress bar)."""
+    total = STEPS + 2
+    done = 0
+
+    def step(what: str) -> None:
+        nonlocal done
+        if progress is not None:
+            progress(what, done, total)
+        done += 1
+
+    step("reading the agreements")
     data_set = _data_set(data)
     agreements = _terms(agreement_ids, readings or {})
+    step(f"opening the data set ({backend})")
     tables = open_tables(connect(backend, memory_limit=_memory_limit()), data_set)
-    result = compare(tables, agreements, performer_id)
+    result = compare(tables, agreements, performer_id, step)
+    if progress is not None:
+        progress("costed", total, total)
     files = {
         t.id: [{"agreement": a, "path": p, "sha256": h} for a, p, h in t.files] for t in agreements
     }
@@ -109,7 +152,15 @@ def explain_amount(
     return explain(tables, terms, production_id, period_start, kind)
 
 
-def write_chart(comparison: Comparison, target: Path) -> None:
+def check_chart_target(target: Path, *, force: bool = False) -> None:
+    """Refuse a chart path before the costing runs: a wrong suffix, or a file there already."""
     if target.suffix.lower() not in (".png", ".html"):
         raise InvalidInput([Problem(Location(file=str(target)), "a chart is .png or .html")])
-    charts.write_chart(comparison, target)
+    output.refuse_existing(target, force=force)
+
+
+def write_chart(comparison: Comparison, target: Path, *, force: bool = False) -> None:
+    """Write the charts to ``target`` whole; an existing file is replaced only with ``force``."""
+    check_chart_target(target, force=force)
+    with output.output_file(target, force=force) as partial:
+        charts.write_chart(comparison, partial)

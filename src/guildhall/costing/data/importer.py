@@ -288,8 +288,12 @@ def _write(
     problems = tuple(p for t in TABLES for _, p in found[t])
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".import-", dir=out.parent))
-    written = {t: _write_good(con, t, {r for r, _ in found[t]}, staging) for t in TABLES}
-    quarantined = _quarantine(con, found, quarantine) if quarantine is not None else 0
+    try:
+        written = {t: _write_good(con, t, {r for r, _ in found[t]}, staging) for t in TABLES}
+        quarantined = _quarantine(con, found, quarantine) if quarantine is not None else 0
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     if out.exists():
         shutil.rmtree(out)
     staging.rename(out)

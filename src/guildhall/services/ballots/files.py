@@ -1,21 +1,22 @@
 """Files the people of a vote keep or hand in: trustees' states, keys, dealings and shares,
 members' audit records.
 
-JSON is read with errors that name the file; a file is always written new (mode 0600 when
-it is private) and never over an existing one, so a step run twice cannot silently replace
-what was kept or handed in.
+JSON is read with errors that name the file; a file is written whole through
+``guildhall.files.output`` (mode 0600 when it is private) and never over an existing one
+unless the command is given ``--force``, so a step run twice cannot silently replace what
+was kept or handed in.
 """
 
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 from guildhall.ballots.crypto.hashing import refuse_float
 from guildhall.core.errors import InvalidInput
 from guildhall.core.problems import Location, Problem
+from guildhall.files import output
 
 
 def problem(path: Path | None, what: str) -> InvalidInput:
@@ -29,17 +30,9 @@ def read_json(path: Path) -> Any:
         raise problem(path, f"unreadable as JSON: {exc}") from exc
 
 
-def refuse_existing(*paths: Path) -> None:
-    for path in paths:
-        if path.exists():
-            raise problem(path, "exists already; it is never overwritten")
+def refuse_existing(*paths: Path, force: bool = False) -> None:
+    output.refuse_existing(*paths, force=force)
 
 
-def write_new(path: Path, data: dict[str, Any], *, private: bool) -> Path:
-    refuse_existing(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600 if private else 0o644)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        json.dump(data, f, indent=1)
-        f.write("\n")
-    return path
+def write_new(path: Path, data: dict[str, Any], *, private: bool, force: bool = False) -> Path:
+    return output.write_text(path, json.dumps(data, indent=1) + "\n", force=force, private=private)

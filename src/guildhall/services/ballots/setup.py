@@ -7,7 +7,7 @@ names, never to the database or a log.
 from __future__ import annotations
 
 import csv
-import os
+import io
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -20,6 +20,7 @@ from guildhall.ballots.roll import read_roll
 from guildhall.ballots.trustee_steps import public_trustees
 from guildhall.core.clock import Clock
 from guildhall.core.errors import Conflict, InvalidInput
+from guildhall.files import output
 from guildhall.services import cases
 from guildhall.services.ballots._common import (
     current_time,
@@ -71,6 +72,8 @@ def create(
         public = public_trustees(checked_dealings(election_id, dealing_paths))
         trustees, quorum = public.n, public.k
     else:
+        key_paths = [key_dir / f"{election_id}-trustee-{i}.json" for i in range(1, trustees + 1)]
+        output.refuse_existing(*key_paths)  # before the election is stored, not after
         public, keys = ceremony(election_id, n=trustees, k=quorum)
     now = current_time(clock)
     with transaction(database_url) as session:
@@ -125,6 +128,7 @@ def issue_credentials(
     The mailing file (member id, private credential) is for delivery only; destroy it
     after the credentials are delivered.
     """
+    output.refuse_existing(mailing)
     now = current_time(clock)
     with transaction(database_url) as session:
         r = repo.row(session, election_id, lock=True)
@@ -152,9 +156,9 @@ def issue_credentials(
 
 
 def _write_mailing(path: Path, mailings: Sequence[creds.Mailing]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow(["member_id", "credential"])
-        writer.writerows((m.member_id, m.credential) for m in mailings)
+    """Private (0600), whole, and never over an existing file: credentials are issued once."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
+    writer.writerow(["member_id", "credential"])
+    writer.writerows((m.member_id, m.credential) for m in mailings)
+    output.write_text(path, buffer.getvalue(), private=True)

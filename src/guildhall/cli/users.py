@@ -10,7 +10,6 @@ import typer
 
 from guildhall.cli.context import database_url
 from guildhall.cli.output import print_json
-from guildhall.services import accounts
 
 app = typer.Typer(help="Accounts of the web app: who signs in, with which role.",
                   no_args_is_help=True)  # fmt: skip
@@ -47,6 +46,8 @@ def add(
     ),
 ) -> None:
     """Add an account; an address or member number that has one already is refused."""
+    from guildhall.services import accounts
+
     password = sys.stdin.readline().rstrip("\n") if password_stdin else None
     account = accounts.add_user(
         database_url(), email, role.value, name=name, member_id=member_id, password=password
@@ -61,13 +62,17 @@ def import_roll(
 ) -> None:
     """A member account (signing in by one-time link) for each row of a roll; members who
     have one already are left as they are."""
+    from guildhall.services import accounts
+
     added, existing = accounts.add_members_from_roll(database_url(), roll)
     typer.echo(f"added {added} member accounts; {existing} were there already")
 
 
 @app.command("list")
-def list_users(fmt: Format = typer.Option(Format.text, "--format")) -> None:
+def list_users(fmt: Format = typer.Option(Format.text, "--format", help="text or json.")) -> None:
     """Every account: address, role, member number."""
+    from guildhall.services import accounts
+
     rows = accounts.list_users(database_url())
     if fmt is Format.json:
         print_json([{"email": a.email, "name": a.name, "role": a.role,

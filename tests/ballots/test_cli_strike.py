@@ -93,7 +93,9 @@ def test_strike_authorization_end_to_end(
         "summary": "The negotiating committee determined that mediation failed.",
         "certainty": "stated", "by": "negotiating_committee",
         "sources": [{"document": "guildhall-test", "quote": "mediation failed"}],
-    })  # fmt: skip
+        "documents": [{"id": "guildhall-test", "title": "Committee minutes",
+                       "text": "The committee found that mediation failed."}],
+    }, recorded_by="test")  # fmt: skip
     assert run([*db, "open", "sa-2008"]) == 0
 
     rng = random.Random(7)

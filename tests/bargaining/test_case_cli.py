@@ -118,6 +118,8 @@ summary: The national board calls a strike.
 certainty: stated
 sources:
   - {document: board-minutes, quote: The board voted to strike.}
+documents:
+  - {id: board-minutes, title: Minutes of the national board, text: The board voted to strike.}
 """
 
 VOTE_OPENED = """\
@@ -130,7 +132,9 @@ closes_on: 2009-01-10
 summary: Strike authorization ballots go out.
 certainty: stated
 sources:
-  - {document: committee-minutes, quote: Ballots are mailed.}
+  - {document: committee-ballots, quote: Ballots are mailed.}
+documents:
+  - {id: committee-ballots, title: The committee's notice of a vote, text: Ballots are mailed.}
 """
 
 
@@ -165,6 +169,7 @@ by: negotiating_committee
 summary: The committee determines that mediation has failed.
 certainty: stated
 sources: [{document: committee-minutes, quote: Mediation has failed.}]
+documents: [{id: committee-minutes, title: Committee minutes, text: Mediation has failed.}]
 """
     closed = """\
 date: 2009-01-10
@@ -178,6 +183,7 @@ eligible: 110000
 summary: Members authorize a strike.
 certainty: stated
 sources: [{document: election-log, quote: "7500 yes, 2500 no."}]
+documents: [{id: election-log, title: Election log, text: "7500 yes, 2500 no."}]
 """
     call = STRIKE_CALL.replace("2008-12-01", "2009-01-12")
     for name, text, seq in [
@@ -212,10 +218,12 @@ def test_next_says_what_is_refused_and_why(loaded: str, capsys: pytest.CaptureFi
     assert "mediation_failed_determination" in out.split("Refused now:")[0]
 
 
-def test_loading_a_case_twice_is_refused(loaded: str, capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = cli(capsys, "--db", loaded, "case", "load", str(CASE))
-    assert code == 2
-    assert "already in the store" in err
+def test_loading_the_same_file_again_changes_nothing(
+    loaded: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = cli(capsys, "--db", loaded, "case", "load", str(CASE))
+    assert code == 0
+    assert "is in the store already" in out and "unchanged (version 1)" in out
     assert event_count(loaded) == 36
 
 

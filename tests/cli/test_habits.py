@@ -174,7 +174,14 @@ def test_shell_completion_completes_commands_and_options() -> None:
         return done.stdout.split()
 
     assert complete("guildhall ca") == ["case"]
-    assert sorted(complete("guildhall case ")) == ["add-event", "list", "load", "next", "show"]
+    assert sorted(complete("guildhall case ")) == [
+        "add-event",
+        "list",
+        "load",
+        "next",
+        "show",
+        "versions",
+    ]
     assert "--force" in complete("guildhall data synth --f")
     script = _guildhall("--show-completion", "bash")
     assert script.returncode == 0 and "_GUILDHALL_COMPLETE" in script.stdout

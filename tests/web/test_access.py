@@ -19,7 +19,7 @@ from .sign_in import signed_in
 
 CASE = Path(__file__).resolve().parents[2] / "cases" / "sag-2008" / "case.yaml"
 ROLES = accounts.ROLES
-SOURCE = [{"document": "board-minutes", "quote": "So it was decided."}]
+SOURCE = [{"document": "domain-research", "quote": "So it was decided."}]
 
 PUBLIC_WRITES = {("POST", "/sign-in"), ("POST", "/sign-in/link"),
                  ("POST", "/sign-in/link/{token}"), ("POST", "/api/session")}  # fmt: skip
@@ -32,7 +32,7 @@ SIGN_OUTS = {("POST", "/sign-out"), ("DELETE", "/api/session")}
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> tuple[FastAPI, dict[str, TestClient]]:
     url = f"sqlite:///{tmp_path_factory.mktemp('access') / 'g.db'}"
-    cases.load_case_file(url, CASE)
+    cases.load_case_file(url, CASE, recorded_by="loader")
     app = create_app(url, data_dir=tmp_path_factory.mktemp("nodata"))
     clients = {role: signed_in(app, url, role, "7" if role == "member" else None) for role in ROLES}
     clients["anonymous"] = TestClient(app)

@@ -26,7 +26,7 @@ CASE = Path(__file__).resolve().parents[2] / "cases" / "sag-2008" / "case.yaml"
 
 _folder = Path(tempfile.mkdtemp(prefix="guildhall-schema-"))
 _url = f"sqlite:///{_folder / 'g.db'}"
-cases.load_case_file(_url, CASE)
+cases.load_case_file(_url, CASE, recorded_by="loader")
 APP = create_app(_url, data_dir=_folder / "no-data")
 _staff: TestClient = client_as(APP, add(_url, "staff"))
 HEADERS = {

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     url = f"sqlite:///{tmp_path_factory.mktemp('web') / 'g.db'}"
-    cases.load_case_file(url, CASE)
+    cases.load_case_file(url, CASE, recorded_by="loader")
     with served(create_app(url)) as base:
         yield base
 

@@ -23,7 +23,7 @@ CASE = Path(__file__).resolve().parents[2] / "cases" / "sag-2008" / "case.yaml"
 def app(tmp_path_factory: pytest.TempPathFactory) -> FastAPI:
     folder = tmp_path_factory.mktemp("security")
     url = f"sqlite:///{folder / 'g.db'}"
-    cases.load_case_file(url, CASE)
+    cases.load_case_file(url, CASE, recorded_by="loader")
     settings = Settings.from_env({"GUILDHALL_MAIL_DIR": str(folder / "mail")})
     return create_app(url, data_dir=folder / "none", settings=settings)
 

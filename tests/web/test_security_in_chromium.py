@@ -39,7 +39,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int, i
                        lambda _t, _n: None)  # fmt: skip
     mine, other = [p for p in _performers(data) if p >= 1][:2]
     url = f"sqlite:///{folder / 'g.db'}"
-    cases.load_case_file(url, CASE)
+    cases.load_case_file(url, CASE, recorded_by="loader")
     accounts.add_user(url, "staff@guild.test", "staff", name="Sam Staff", password=PASSWORD)
     accounts.add_user(url, "member@guild.test", "member", name="Mel Member",
                       member_id=str(mine), password=PASSWORD)  # fmt: skip

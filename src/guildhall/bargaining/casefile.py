@@ -6,9 +6,13 @@ checked against the text it claims to come from.
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+from guildhall.bargaining.checks import check_against_log
+from guildhall.bargaining.documents import check_address
 from guildhall.bargaining.eventfile import read_event
 from guildhall.bargaining.records import (
     AgreementInPlay,
@@ -45,31 +49,38 @@ TOP = (
 )
 
 
-def read_case_file(path: Path) -> tuple[Case | None, list[Problem]]:
+def read_case_file(path: Path, *, today: date | None = None) -> tuple[Case | None, list[Problem]]:
     """Parse and check a case file; the case comes back only when there are no problems."""
     doc, problems = read_yaml(path)
     if problems:
         return None, problems
-    return read_case(doc, path.parent)
+    return read_case(doc, path.parent, today=today)
 
 
-def read_case(doc: YamlDocument, folder: Path) -> tuple[Case | None, list[Problem]]:
-    """Check a parsed case file; documents named by ``file`` are read from ``folder``."""
+def read_case(
+    doc: YamlDocument, folder: Path, *, today: date | None = None
+) -> tuple[Case | None, list[Problem]]:
+    """Check a parsed case file; documents named by ``file`` are read from ``folder``.
+
+    Every event is checked as an event added later would be (``bargaining.checks``);
+    ``today``, from the caller's clock, bounds the dates.
+    """
     shape = Shape(doc)
     top = shape.mapping(
         doc.data, (), required=("id", "title", "guild", "rules", "parties", "events"), optional=TOP
     )
     if top is None:
         return None, shape.problems
-    reader = _CaseReader(shape, folder)
+    reader = _CaseReader(shape, folder, today)
     case = reader.read(top)
     return (case if not shape.problems else None), shape.problems
 
 
 class _CaseReader:
-    def __init__(self, shape: Shape, folder: Path) -> None:
+    def __init__(self, shape: Shape, folder: Path, today: date | None) -> None:
         self.shape = shape
         self.folder = folder
+        self.today = today
         self.documents: dict[str, Document] = {}
 
     def read(self, top: dict[str, Any]) -> Case | None:
@@ -94,13 +105,17 @@ class _CaseReader:
         actors = {p.id for p in parties} | {b.id for b in bodies}
         self._unique([p.id for p in parties] + [b.id for b in bodies], ("parties",), "actor")
         events: list[Event] = []
+        cited = dict(self.documents)
         for value, where in self._items(top, "events"):
+            ids = {e.id: e.seq for e in events if e.id and e.seq is not None}
             event = read_event(
-                s, value, where, guild=guild or "", actors=actors, documents=self.documents
+                s, value, where, guild=guild or "", actors=actors, documents=cited, event_ids=ids
             )
             if event is not None:
-                events.append(event.__class__(**{**event.__dict__, "seq": len(events) + 1}))
-        self._unique([e.id for e in events if e.id], ("events",), "event id")
+                event = replace(event, seq=len(events) + 1)
+                check_against_log(s, where, event, events, today=self.today)
+                events.append(event)
+                cited.update((d.id, d) for d in event.documents)
         conflicts = tuple(
             c for c in (self._conflict(v, w) for v, w in self._items(top, "conflicts")) if c
         )
@@ -166,7 +181,9 @@ class _CaseReader:
             published_note=s.text(
                 entry.get("published_note"), (*where, "published_note"), optional=True
             ),
-            url=s.text(entry.get("url"), (*where, "url"), optional=True),
+            url=check_address(
+                s, s.text(entry.get("url"), (*where, "url"), optional=True), (*where, "url")
+            ),
             text=text,
         )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from typing import Any
 
+from guildhall.bargaining.documents import read_new_documents
 from guildhall.bargaining.kinds import KINDS
 from guildhall.bargaining.records import CERTAINTIES, Document, Event
 from guildhall.bargaining.sources import read_sources
@@ -22,6 +23,8 @@ COMMON = (
     "parties",
     "by",
     "union",
+    "corrects",
+    "documents",
 )
 
 
@@ -32,9 +35,14 @@ def read_event(
     *,
     guild: str,
     actors: Collection[str],
-    documents: Mapping[str, Document] | None,
+    documents: Mapping[str, Document],
+    event_ids: Mapping[str, int],
 ) -> Event | None:
-    """An ``Event`` from a mapping, or ``None`` with the problems added to ``shape``."""
+    """An ``Event`` from a mapping, or ``None`` with the problems added to ``shape``.
+
+    ``documents`` are those already in the record, ``event_ids`` the log positions of the
+    events before it that have an id (``corrects:`` may name one of them).
+    """
     before = len(shape.problems)
     entry = shape.mapping(
         value, path, required=("date", "kind", "summary", "certainty", "sources"), open_keys=True
@@ -52,8 +60,15 @@ def read_event(
             "an inferred event must write down its assumption",
             hint="add assumption: with how the date or fact was worked out",
         )
-    sources = read_sources(shape, entry.get("sources"), (*path, "sources"), documents)
+    new_documents = read_new_documents(
+        shape, entry.get("documents"), (*path, "documents"), documents
+    )
+    cited = {**documents, **{d.id: d for d in new_documents}}
+    sources = read_sources(shape, entry.get("sources"), (*path, "sources"), cited)
     union = shape.identifier(entry.get("union", guild), (*path, "union"))
+    if union is not None and union not in actors:
+        shape.fail((*path, "union"), f"{union!r} is not a party of this case")
+    corrects = _corrects(shape, entry.get("corrects"), (*path, "corrects"), event_ids)
     event_id = shape.identifier(entry.get("id"), (*path, "id"), optional=True)
     by = shape.identifier(entry.get("by"), (*path, "by"), optional=True)
     if by is not None and by not in actors:
@@ -81,7 +96,28 @@ def read_event(
         parties=tuple(parties),
         by=by,
         details=details,
+        corrects=corrects,
+        documents=new_documents,
     )
+
+
+def _corrects(shape: Shape, value: Any, path: PathKey, event_ids: Mapping[str, int]) -> int | None:
+    """The log position an event's ``corrects:`` names: a number (``12`` or ``"#12"``) or the
+    id of an earlier event."""
+    if value is None:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value
+    if isinstance(value, str) and value.strip().lstrip("#").isdigit():
+        return int(value.strip().lstrip("#"))
+    if isinstance(value, str) and value.strip() in event_ids:
+        return event_ids[value.strip()]
+    shape.fail(
+        path,
+        f"no event {value!r} before this one to correct",
+        hint="name an earlier event by its id or its log number (#12)",
+    )
+    return None
 
 
 def _details(

@@ -85,5 +85,9 @@ KINDS: dict[str, EventKind] = {
         _kind(
             "payment_default", "an employer did not pay what an agreement required", amount="str?"
         ),
+        _kind(
+            "retraction",
+            "the record withdraws an earlier event (named by corrects:) that did not happen",
+        ),
     )
 }

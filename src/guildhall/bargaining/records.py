@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Literal
+
+RETRACTION = "retraction"
 
 Certainty = Literal["stated", "inferred"]
 CERTAINTIES: tuple[Certainty, ...] = ("stated", "inferred")
@@ -96,6 +98,11 @@ class Event:
     ``union`` names the union the event concerns (the case's guild by default); the
     guild's rules apply only to its own events. ``details`` holds the kind's own fields
     (``question``, ``yes``, ``agreement`` ...). ``seq`` is the log position, set by the store.
+
+    An event is never changed once logged. ``corrects`` is the log position of an earlier
+    event this one corrects (it takes that event's place) or, for a ``retraction``, withdraws.
+    ``documents`` are source documents the event brings into the record. ``recorded_by`` and
+    ``recorded_at`` say who logged it and when, apart from ``date``, when it happened.
     """
 
     date: date
@@ -110,6 +117,19 @@ class Event:
     by: str | None = None
     details: Mapping[str, Any] = field(default_factory=dict)
     seq: int | None = None
+    corrects: int | None = None
+    documents: tuple[Document, ...] = ()
+    recorded_by: str | None = None
+    recorded_at: datetime | None = None
+
+    @property
+    def retracts(self) -> bool:
+        return self.kind == RETRACTION
+
+    def label(self) -> str:
+        """``#12 final-offer`` or ``#12 (2008-06-30 offer_made)``: how messages name an event."""
+        number = f"#{self.seq}" if self.seq is not None else "the new event"
+        return f"{number} {self.id}" if self.id else f"{number} ({self.date} {self.kind})"
 
     def detail(self, name: str) -> Any:
         return self.details.get(name)
@@ -158,5 +178,17 @@ class Case:
         return {p.id for p in self.parties} | {b.id for b in self.bodies}
 
     def timeline(self) -> tuple[Event, ...]:
-        """Events in date order; on the same date, in the order they were logged."""
-        return tuple(sorted(self.events, key=lambda e: (e.date, e.seq if e.seq is not None else 0)))
+        """Every logged event in date order (corrected and retracted ones too); on the same
+        date, in the order they were logged."""
+        return in_date_order(self.events)
+
+    def all_documents(self) -> tuple[Document, ...]:
+        """The case's documents and those its events brought in, in the order they came."""
+        return self.documents + tuple(d for e in self.events for d in e.documents)
+
+    def document(self, document_id: str) -> Document | None:
+        return next((d for d in self.all_documents() if d.id == document_id), None)
+
+
+def in_date_order(events: tuple[Event, ...] | list[Event]) -> tuple[Event, ...]:
+    return tuple(sorted(events, key=lambda e: (e.date, e.seq if e.seq is not None else 0)))

@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
+from guildhall.bargaining.corrections import in_force
 from guildhall.bargaining.kinds import KINDS
 from guildhall.bargaining.records import Event
 from guildhall.bargaining.rulebook import Rule, Rulebook
@@ -45,6 +46,29 @@ def check(rulebook: Rulebook, guild: str, history: Sequence[Event], event: Event
         if rule.applies_to(event.kind, event.details):
             refusals.extend(_requirements(rulebook, rule, earlier, event))
     return refusals
+
+
+@dataclass(frozen=True)
+class Breach:
+    """An event of the log, and a rule it breaks there."""
+
+    event: Event
+    refusal: Refusal
+
+    def key(self) -> tuple[int | None, str, str]:
+        return (self.event.seq, self.refusal.rule, self.refusal.detail)
+
+
+def check_log(rulebook: Rulebook, guild: str, events: Sequence[Event]) -> list[Breach]:
+    """Every rule broken anywhere in the log: corrections are applied first, then each
+    event is judged against all the events before it in date order (so an event dated
+    earlier than others is judged where it falls, and so are the events after it)."""
+    log = in_force(events)
+    return [
+        Breach(event, refusal)
+        for i, event in enumerate(log)
+        for refusal in check(rulebook, guild, log[:i], event)
+    ]
 
 
 def _built_in(event: Event) -> list[Refusal]:

@@ -43,8 +43,40 @@ def event_to_data(event: Event) -> dict[str, Any]:
         "parties": list(event.parties),
         "details": dict(event.details),
         "sources": sources_to_data(event.sources),
+        "corrects": event.corrects,
+        "documents": [document_to_data(d, text=False) for d in event.documents],
+        "recorded_by": event.recorded_by,
+        "recorded_at": event.recorded_at.isoformat() if event.recorded_at else None,
     }
     return out
+
+
+def document_to_data(document: Document, *, text: bool = True) -> dict[str, Any]:
+    """A document's record: title, publisher, dates, address and (when asked) its text."""
+    out: dict[str, Any] = {
+        "id": document.id,
+        "title": document.title,
+        "publisher": document.publisher,
+        "published_on": document.published_on.isoformat() if document.published_on else None,
+        "published_note": document.published_note,
+        "url": document.url,
+        "has_text": document.text is not None,
+    }
+    if text:
+        out["text"] = document.text
+    return out
+
+
+def document_from_data(d: dict[str, Any]) -> Document:
+    return Document(
+        d["id"],
+        d["title"],
+        d.get("publisher"),
+        date.fromisoformat(d["published_on"]) if d.get("published_on") else None,
+        d.get("published_note"),
+        d.get("url"),
+        d.get("text"),
+    )
 
 
 def record_to_data(case: Case) -> dict[str, Any]:
@@ -96,18 +128,7 @@ def record_from_data(data: dict[str, Any]) -> dict[str, Any]:
         "facts": tuple(
             Fact(f["id"], f["topic"], f["value"], src(f), f["unit"]) for f in data["facts"]
         ),
-        "documents": tuple(
-            Document(
-                d["id"],
-                d["title"],
-                d["publisher"],
-                date.fromisoformat(d["published_on"]) if d["published_on"] else None,
-                d["published_note"],
-                d["url"],
-                d["text"],
-            )
-            for d in data["documents"]
-        ),
+        "documents": tuple(document_from_data(d) for d in data["documents"]),
         "conflicts": tuple(
             Conflict(
                 c["id"],

@@ -6,6 +6,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from guildhall.bargaining.documents import check_address
 from guildhall.bargaining.records import Document, Source
 from guildhall.files.located_yaml import PathKey
 from guildhall.files.shape import Shape
@@ -19,24 +20,17 @@ def normalise(text: str) -> str:
     return _SPACE.sub(" ", text.translate(_QUOTES)).strip()
 
 
-def is_web_address(url: str) -> bool:
-    """Only http(s) addresses are links: a ``javascript:`` or ``data:`` one would run in pages."""
-    scheme, sep, rest = url.strip().partition("://")
-    return bool(sep) and scheme.lower() in ("http", "https") and bool(rest)
-
-
 def read_sources(
     shape: Shape,
     value: Any,
     path: PathKey,
-    documents: Mapping[str, Document] | None,
+    documents: Mapping[str, Document],
     *,
     required: bool = True,
 ) -> tuple[Source, ...]:
-    """A list of ``{document, quote, url?}``; each quote must appear in its document's text.
-
-    With ``documents`` ``None`` any document id is taken as it is (an event appended later
-    may cite a document the case file did not list, such as an election's log).
+    """A list of ``{document, quote, url?}``: each document must be in the record, each quote
+    must appear word for word in its document's text (where the record holds the text), and
+    each URL must be an http(s) address.
     """
     items = shape.sequence(value, path, empty_ok=not required)
     if required and value is None:
@@ -49,18 +43,17 @@ def read_sources(
             continue
         document = shape.text(entry.get("document"), (*where, "document"))
         quote = shape.text(entry.get("quote"), (*where, "quote"))
-        url = shape.text(entry.get("url"), (*where, "url"), optional=True)
-        if url is not None and not is_web_address(url):
-            shape.fail((*where, "url"), "a source's url must be an http:// or https:// address")
-            continue
+        url = check_address(
+            shape, shape.text(entry.get("url"), (*where, "url"), optional=True), (*where, "url")
+        )
         if document is None or quote is None:
             continue
-        known = documents.get(document) if documents is not None else None
-        if known is None and documents is not None:
+        known = documents.get(document)
+        if known is None:
             shape.fail(
                 (*where, "document"),
-                f"unknown document {document!r}",
-                hint="list it under documents:",
+                f"unknown document {document!r}: it is not among the case's sources",
+                hint="cite a document of the case, or list the new one under documents:",
             )
         elif (
             known is not None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import getpass
+import sys
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -21,12 +23,24 @@ class Format(StrEnum):
     json = "json"
 
 
-FORMAT = typer.Option(Format.text, "--format", help="text or json.")
-CASE = typer.Argument(..., metavar="CASE", help="The case's id, e.g. sag-2008.")
+FORMAT_HELP = "text for people, json for programs."
+RECORDED_BY_HELP = "Who is recording (default: your login name)."
+
+
+def _recorder(name: str | None) -> str:
+    """The name given, else the login name of whoever runs the command."""
+    if name is not None and name.strip():
+        return name.strip()
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        raise typer.BadParameter(
+            "cannot tell your login name; say who is recording", param_hint="--recorded-by"
+        ) from None
 
 
 @app.command("list")
-def list_cases(fmt: Format = FORMAT) -> None:
+def list_cases(fmt: Format = typer.Option(Format.text, "--format", help=FORMAT_HELP)) -> None:
     """The cases in the store."""
     from guildhall.services import cases
 
@@ -41,25 +55,54 @@ def list_cases(fmt: Format = FORMAT) -> None:
 
 
 @app.command("load")
-def load(file: Path = typer.Argument(..., help="A case file (YAML).")) -> None:
-    """Check a case file and store it; a bad file changes nothing."""
+def load(
+    file: Path = typer.Argument(..., help="A case file (YAML)."),
+    replace: bool = typer.Option(
+        False, "--replace", help="Store a changed file as the case's next version."
+    ),
+    force: bool = typer.Option(
+        False, "--force", help="Replace even when the file lacks events the stored case has."
+    ),
+    recorded_by: str | None = typer.Option(None, "--recorded-by", help=RECORDED_BY_HELP),
+    fmt: Format = typer.Option(Format.text, "--format", help=FORMAT_HELP),
+) -> None:
+    """Check a case file and store it; a bad file changes nothing. For a case already in
+    the store, say what differs, and replace it only when asked (the earlier version is kept)."""
+    from guildhall.cli.case_format import load_to_text
     from guildhall.services import cases
+    from guildhall.services.case_views import load_to_json
 
-    case = cases.load_case_file(database_url(), file)
-    typer.echo(f"loaded {case.id}: {len(case.events)} events, {len(case.conflicts)} conflicts")
+    result = cases.load_case_file(
+        database_url(), file, recorded_by=_recorder(recorded_by), replace=replace, force=force
+    )
+    if fmt is Format.json:
+        print_json(load_to_json(result))
+    else:
+        typer.echo(load_to_text(result, file))
+    if result.status == "differs":
+        option = "--force" if result.needs_force else "--replace"
+        sys.stderr.write(
+            f"error: {result.case.id} in the store differs from {file}; nothing was replaced "
+            f"({option} stores the file as version {result.version + 1} and keeps version "
+            f"{result.version})\n"
+        )
+        raise typer.Exit(2)
 
 
 @app.command("show")
 def show(
-    case_id: str = CASE,
-    fmt: Format = FORMAT,
+    case_id: str = typer.Argument(..., metavar="CASE", help="The case's id."),
+    version: int | None = typer.Option(
+        None, "--version", min=1, help="An earlier version (guildhall case versions lists them)."
+    ),
+    fmt: Format = typer.Option(Format.text, "--format", help=FORMAT_HELP),
 ) -> None:
     """The case's timeline with its sources, and the conflicts between sources."""
     from guildhall.cli.case_format import case_to_text
     from guildhall.services import cases
     from guildhall.services.case_views import case_to_json
 
-    case, rulebook = cases.get_case_and_rules(database_url(), case_id)
+    case, rulebook = cases.get_case_and_rules(database_url(), case_id, version)
     rules = cases.rulebook_summary(rulebook)
     if fmt is Format.json:
         print_json(case_to_json(case, rules))
@@ -67,23 +110,48 @@ def show(
         typer.echo(case_to_text(case, rules))
 
 
+@app.command("versions")
+def versions(
+    case_id: str = typer.Argument(..., metavar="CASE", help="The case's id."),
+    fmt: Format = typer.Option(Format.text, "--format", help=FORMAT_HELP),
+) -> None:
+    """Each version of the case loaded from its file: when, by whom, from which file."""
+    from guildhall.cli.case_format import versions_to_text
+    from guildhall.services import cases
+    from guildhall.services.case_views import versions_to_json
+
+    rows = cases.versions(database_url(), case_id)
+    if fmt is Format.json:
+        print_json(versions_to_json(rows))
+    else:
+        typer.echo(versions_to_text(case_id, rows))
+
+
 @app.command("add-event")
 def add_event(
-    case_id: str = CASE,
-    file: Path = typer.Argument(..., metavar="EVENT.yaml", help="The event file (YAML)."),
+    case_id: str = typer.Argument(..., metavar="CASE", help="The case's id."),
+    file: Path = typer.Argument(..., metavar="EVENT.yaml", help="The event, as in a case file."),
+    recorded_by: str | None = typer.Option(None, "--recorded-by", help=RECORDED_BY_HELP),
+    fmt: Format = typer.Option(Format.text, "--format", help=FORMAT_HELP),
 ) -> None:
-    """Append an event, if the case's rules allow it now."""
+    """Append an event, if it passes a case file's checks and the rules allow it over the
+    whole log. A correction names the event it corrects (corrects: ID)."""
+    from guildhall.cli.case_format import event_recorded_text
     from guildhall.services import cases
+    from guildhall.services.case_views import event_to_json
 
-    event = cases.add_event_file(database_url(), case_id, file)
-    typer.echo(f"recorded #{event.seq}: {event.date.isoformat()} {event.kind}")
+    event = cases.add_event_file(database_url(), case_id, file, recorded_by=_recorder(recorded_by))
+    if fmt is Format.json:
+        print_json(event_to_json(event))
+    else:
+        typer.echo(event_recorded_text(event))
 
 
 @app.command("next")
 def next_events(
-    case_id: str = CASE,
+    case_id: str = typer.Argument(..., metavar="CASE", help="The case's id."),
     on: str | None = typer.Option(None, "--on", help="Judge as of this date (YYYY-MM-DD)."),
-    fmt: Format = FORMAT,
+    fmt: Format = typer.Option(Format.text, "--format", help=FORMAT_HELP),
 ) -> None:
     """Which events the rules allow now, and which they refuse and why."""
     from guildhall.cli.case_format import steps_to_text

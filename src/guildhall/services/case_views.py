@@ -2,15 +2,106 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from guildhall.bargaining.records import Case
+from guildhall.bargaining.corrections import superseded
+from guildhall.bargaining.documents import is_web_address
+from guildhall.bargaining.records import Case, Document, Event, Source
 from guildhall.bargaining.rules import Step
-from guildhall.bargaining.serialise import event_to_data, sources_to_data
+from guildhall.bargaining.serialise import document_to_data, event_to_data
+from guildhall.services.case_loading import LoadResult
+from guildhall.store.cases_repo import Loaded
+
+
+def web_address(url: str | None) -> str | None:
+    """``url`` when it may be shown as a link (http or https), else ``None``."""
+    return url if url is not None and is_web_address(url) else None
+
+
+def cited(sources: tuple[Source, ...], documents: Mapping[str, Document]) -> list[dict[str, Any]]:
+    """Sources with the record of the document each cites: title, publisher, date, URL."""
+    out: list[dict[str, Any]] = []
+    for source in sources:
+        item: dict[str, Any] = dict(source.as_dict())
+        document = documents.get(source.document)
+        if document is not None:
+            item["cites"] = {
+                "title": document.title,
+                "publisher": document.publisher,
+                "published_on": document.published_on.isoformat()
+                if document.published_on
+                else None,
+                "url": document.url,
+            }
+        out.append(item)
+    return out
+
+
+def document_to_json(document: Document) -> dict[str, Any]:
+    """A document's record and its text (``None`` when the record does not hold it)."""
+    return document_to_data(document, text=True)
+
+
+def event_to_json(event: Event, documents: Mapping[str, Document] | None = None) -> dict[str, Any]:
+    """An event as data; with ``documents``, each source names the document it cites."""
+    data = event_to_data(event)
+    if documents is not None:
+        data["sources"] = cited(event.sources, documents)
+    return data
+
+
+def timeline_to_json(case: Case) -> list[dict[str, Any]]:
+    """Every logged event in date order, each saying whether it is in force and, if not,
+    which later event corrected or retracted it."""
+    documents = {d.id: d for d in case.all_documents()}
+    later = superseded(case.events)
+    out = []
+    for event in case.timeline():
+        data = event_to_json(event, documents)
+        by = later.get(event.seq) if event.seq is not None else None
+        data["in_force"] = by is None and not event.retracts
+        data["corrected_by"] = by.seq if by is not None and not by.retracts else None
+        data["retracted_by"] = by.seq if by is not None and by.retracts else None
+        out.append(data)
+    return out
+
+
+def load_to_json(result: LoadResult) -> dict[str, Any]:
+    return {
+        "case": result.case.id,
+        "status": result.status,
+        "version": result.version,
+        "events": len(result.case.events),
+        "conflicts": len(result.case.conflicts),
+        "differences": [d.as_dict() for d in result.differences],
+        "needs_force": result.needs_force,
+    }
+
+
+def versions_to_json(rows: list[Loaded]) -> list[dict[str, Any]]:
+    return [
+        {
+            "version": v.version,
+            "loaded_at": v.loaded_at.isoformat(),
+            "loaded_by": v.loaded_by,
+            "source_file": v.source_file,
+            "source_sha256": v.source_sha256,
+            "events": v.events,
+            "in_force": v.in_force,
+        }
+        for v in rows
+    ]
 
 
 def case_to_json(case: Case, rules: dict[str, Any]) -> dict[str, Any]:
-    """The whole record: identity, rules in force, timeline and conflicts."""
+    """The whole record: identity, rules in force, documents, timeline and conflicts; every
+    source names the document it cites."""
+    documents = {d.id: d for d in case.all_documents()}
+
+    def sources_to_data(sources: tuple[Source, ...]) -> list[dict[str, Any]]:
+        return cited(sources, documents)
+
     return {
         "case": {
             "id": case.id,
@@ -55,18 +146,8 @@ def case_to_json(case: Case, rules: dict[str, Any]) -> dict[str, Any]:
             }
             for f in case.facts
         ],
-        "documents": [
-            {
-                "id": d.id,
-                "title": d.title,
-                "publisher": d.publisher,
-                "published_on": d.published_on.isoformat() if d.published_on else None,
-                "published_note": d.published_note,
-                "url": d.url,
-            }
-            for d in case.documents
-        ],
-        "events": [event_to_data(e) for e in case.timeline()],
+        "documents": [document_to_data(d, text=False) for d in case.all_documents()],
+        "events": timeline_to_json(case),
         "conflicts": [
             {
                 "id": c.id,

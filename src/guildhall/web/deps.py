@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from fastapi.templating import Jinja2Templates
 
-from guildhall.bargaining.sources import is_web_address
+from guildhall.core.errors import NotSignedIn
 
 
 def _page_context(request: Request) -> dict[str, Any]:
@@ -27,11 +27,23 @@ TEMPLATES = Jinja2Templates(
     directory=Path(__file__).parent / "templates", context_processors=[_page_context]
 )
 
-TEMPLATES.env.filters["web_address"] = is_web_address
-
 
 def _database_url(request: Request) -> str:
     return str(request.app.state.database_url)
 
 
 DatabaseUrl = Annotated[str, Depends(_database_url)]
+
+
+def recording_user(request: Request) -> str:
+    """Who is recording what a request writes to the record: the signed-in account, as
+    ``email (role)``. Routes that write declare their roles, so there is always one."""
+    from guildhall.web.access import current_account
+
+    account = current_account(request)
+    if account is None:
+        raise NotSignedIn("sign in to record anything")
+    return f"{account.email} ({account.role})"
+
+
+RecordedBy = Annotated[str, Depends(recording_user)]

@@ -73,7 +73,16 @@ def case_event(e: Election, kind: str, now: datetime, extra: dict[str, Any],
         "kind": kind,
         "summary": quote,
         "certainty": "stated",
-        "sources": [{"document": f"guildhall-election:{e.id}", "quote": quote}],
+        "sources": [{"document": f"guildhall-election:{e.id}:{kind}", "quote": quote}],
+        "documents": [
+            {
+                "id": f"guildhall-election:{e.id}:{kind}",
+                "publisher": "Guildhall",
+                "title": f"Election {e.id}: {kind.replace('_', ' ')}",
+                "published_on": now.date(),
+                "text": quote,
+            }
+        ],
         "by": "negotiating_committee",
         "vote": e.id,
         "question": e.question,

@@ -15,7 +15,7 @@ from guildhall.core.problems import Location, Problem
 from guildhall.services import case_authority, cases
 from guildhall.services.accounts import Account
 from guildhall.web.access import allow
-from guildhall.web.deps import TEMPLATES, DatabaseUrl
+from guildhall.web.deps import TEMPLATES, DatabaseUrl, RecordedBy
 
 router = APIRouter(include_in_schema=False)
 
@@ -70,6 +70,7 @@ def record_event(
     case_id: str,
     db: DatabaseUrl,
     actor: Recorder,
+    recorded_by: RecordedBy,
     kind: Short,
     date: Short,
     summary: Text,
@@ -100,7 +101,9 @@ def record_event(
         event["by"] = by.strip()
     try:
         event.update(detail_lines(details))
-        recorded = cases.add_event(db, case_id, case_authority.event_as(actor.role, event))
+        recorded = cases.add_event(
+            db, case_id, case_authority.event_as(actor.role, event), recorded_by=recorded_by
+        )
     except (InvalidInput, NotAllowed) as exc:
         status = (
             409 if isinstance(exc, RuleRefused) else 403 if isinstance(exc, NotAllowed) else 422

@@ -5,12 +5,15 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from guildhall.bargaining.corrections import superseded
 from guildhall.services import cases
-from guildhall.services.case_views import setting_value
+from guildhall.services.case_views import setting_value, web_address
 from guildhall.web.access import public
 from guildhall.web.deps import TEMPLATES, DatabaseUrl
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(public())])
+
+TEMPLATES.env.filters["web_address"] = web_address
 
 
 @router.get("/")
@@ -27,15 +30,31 @@ def case_list(request: Request, db: DatabaseUrl) -> Response:
 def case_page(request: Request, case_id: str, db: DatabaseUrl) -> Response:
     case, rulebook = cases.get_case_and_rules(db, case_id)
     conflicts = [(c, setting_value(case, c.setting)) for c in case.conflicts]
+    documents = {d.id: d for d in case.all_documents()}
     return TEMPLATES.TemplateResponse(
         request,
         "case.html",
         {
             "case": case,
             "events": case.timeline(),
+            "superseded": superseded(case.events),
+            "documents": documents,
             "conflicts": conflicts,
             "rules": cases.rulebook_summary(rulebook),
         },
+    )
+
+
+@router.get("/cases/{case_id}/documents/{document_id}", response_class=HTMLResponse)
+def document_page(request: Request, case_id: str, document_id: str, db: DatabaseUrl) -> Response:
+    """A source document's record and its text, shown as text (never as markup)."""
+    case, document = cases.get_document(db, case_id, document_id)
+    citing = [e for e in case.timeline() if any(s.document == document.id for s in e.sources)]
+    paragraphs = [p.strip() for p in (document.text or "").split("\n\n") if p.strip()]
+    return TEMPLATES.TemplateResponse(
+        request,
+        "case_document.html",
+        {"case": case, "document": document, "paragraphs": paragraphs, "citing": citing},
     )
 
 

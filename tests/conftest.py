@@ -21,7 +21,7 @@ import shutil
 import subprocess
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -99,6 +99,12 @@ def throwaway_server() -> Iterator[str]:
 
 
 BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(scope="session")
+def start_throwaway_postgres() -> Callable[[], contextlib.AbstractContextManager[str]]:
+    """``throwaway_server`` itself, for the test that checks it even when a server is set."""
+    return throwaway_server
 
 
 @pytest.fixture(scope="session")

@@ -76,6 +76,6 @@ def test_an_audited_ballot_shows_its_choice(
     assert "exists already" in capsys.readouterr().err
     other_record.write_text("{not json")
     assert run([*db, "audit", ELECTION, str(other), "--record", str(other_record)]) == 2
-    assert "unreadable" in capsys.readouterr().err
+    assert "second-record.json:1:2: not valid JSON" in capsys.readouterr().err
     # The member then encrypts again and casts the new ballot.
     assert run([*db, "cast", ELECTION, "--credential", credential, "--choice", "no"]) == 0

@@ -382,7 +382,16 @@ def test_replace_stores_the_next_version_and_keeps_the_earlier_one(
     now = json.loads(cli(capsys, "--db", loaded, "case", "show", "sag-2008", "--format", "json")[1])
     old = json.loads(
         cli(
-            capsys, "--db", loaded, "case", "show", "sag-2008", "--version", "1", "--format", "json"
+            capsys,
+            "--db",
+            loaded,
+            "case",
+            "show",
+            "sag-2008",
+            "--at-version",
+            "1",
+            "--format",
+            "json",
         )[1]
     )
 
@@ -446,3 +455,42 @@ def test_every_source_names_its_document_title_publication_date_and_address(
         "mediator — Variety (inferred from style), 2008-10-31"
     ) in text
     assert "Source documents (5)" in text
+
+
+def test_a_retraction_withdraws_an_event_and_the_timeline_keeps_both(
+    loaded: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    assert add(capsys, loaded, tmp_path, GOOD_STATEMENT)[0] == 0
+    retraction = {
+        "date": "2008-11-23",
+        "kind": "retraction",
+        "corrects": 37,
+        "summary": "The article says nothing of SAG's silence on Nov. 22 itself.",
+        "certainty": "stated",
+        "sources": [{"document": "002_ac8fbb611370980d.txt", "quote": REAL_QUOTE}],
+    }
+    code, out, err = add(capsys, loaded, tmp_path, retraction)
+    assert code == 0, err
+    assert "recorded #38: 2008-11-23 retraction (retracts #37)" in out
+    _, out, _ = cli(capsys, "--db", loaded, "case", "show", "sag-2008", "--format", "json")
+    events = {e["seq"]: e for e in json.loads(out)["events"]}
+    assert events[37]["retracted_by"] == 38 and events[37]["in_force"] is False
+    assert events[38]["kind"] == "retraction" and events[38]["corrects"] == 37
+    _, text, _ = cli(capsys, "--db", loaded, "case", "show", "sag-2008")
+    assert "public_statement  #37  [RETRACTED by #38]" in text
+    assert "retraction  #38  [retracts #37]" in text
+    again = {**retraction, "summary": "Again."}
+    code, _, err = add(capsys, loaded, tmp_path, again)
+    assert code == 2 and "#37 sag-silence was already retracted by #38" in err
+
+
+def test_a_changed_source_document_is_named_in_what_differs(
+    loaded: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = changed_copy(tmp_path)
+    article = path.parent / "documents" / "003_05ef28807d0a6d42.txt"
+    article.write_text(article.read_text(encoding="utf-8") + "\nA paragraph added later.\n")
+    code, out, _ = cli(capsys, "--db", loaded, "case", "load", str(path))
+    assert code == 2
+    assert "documents: ~ 003_05ef28807d0a6d42.txt (text changed)" in out
+    assert rows(loaded, "case_versions") == 1

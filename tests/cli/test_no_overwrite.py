@@ -248,3 +248,17 @@ def test_the_demo_refuses_a_folder_that_is_not_its_own(
     assert str(folder) in err and "--force" in err
     assert _names(folder) == ["guildhall.db"]
     assert (folder / "guildhall.db").read_text() == "my own store"
+
+
+def test_an_import_that_can_check_no_row_writes_nothing_even_with_a_quarantine(
+    tmp_path: Path, data: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = _csv_set(tmp_path, data)
+    members = src / "members.csv"
+    rows = members.read_text().splitlines()
+    members.write_text("\n".join(",".join(r.split(",")[:-1]) for r in rows) + "\n")
+    out, quarantine = tmp_path / "checked", tmp_path / "bad.csv"
+    assert run(["data", "import", str(src), str(out), "--quarantine", str(quarantine)]) == 2
+    assert "members" in capsys.readouterr().err
+    assert not out.exists() and not quarantine.exists()
+    assert _names(tmp_path) == ["src"]

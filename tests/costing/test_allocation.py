@@ -8,13 +8,13 @@ from collections import defaultdict
 import ibis
 
 from guildhall.costing.allocation import (
-    UNALLOCATED_KINDS,
     allocate,
     amounts_by_production,
     credit_shares,
     split_among_credits,
 )
 from guildhall.costing.engine import decoded, encoded
+from guildhall.costing.formulas import UNALLOCATED_KINDS
 from guildhall.costing.params import terms_from_mapping
 
 AGREEMENTS = ["base", "offer"]
@@ -102,7 +102,11 @@ def test_one_pass_totals_equal_the_allocation_per_production() -> None:
             assert by_production[(row["agreement"], row["production_id"])] == row["amount_cents"]
 
     wide = amounts_by_production(amounts, AGREEMENTS, UNALLOCATED_KINDS)
-    found = split_among_credits(wide, credits, len(AGREEMENTS)).to_pyarrow().to_pylist()
+    found = (
+        split_among_credits(wide, credits, [terms_from_mapping({"id": a}) for a in AGREEMENTS])
+        .to_pyarrow()
+        .to_pylist()
+    )
     earnings: dict[int, int] = defaultdict(int)
     for credit in CREDITS:
         earnings[credit[1]] += credit[3]

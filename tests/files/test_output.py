@@ -133,3 +133,18 @@ def test_a_failure_mid_folder_leaves_the_earlier_folder_whole(tmp_path: Path) ->
         raise Boom
     assert sorted(p.name for p in target.iterdir()) == ["old"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data"]
+
+
+def test_force_replaces_a_link_to_a_folder_and_leaves_the_folder_it_named(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "keep").write_text("k")
+    link = tmp_path / "data"
+    link.symlink_to(elsewhere)
+    with pytest.raises(InvalidInput, match="not empty"), output_folder(link):
+        pass
+    with output_folder(link, force=True) as partial:
+        (partial / "new").write_text("new")
+    assert not link.is_symlink() and sorted(p.name for p in link.iterdir()) == ["new"]
+    assert (elsewhere / "keep").read_text() == "k"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "elsewhere"]

@@ -52,7 +52,13 @@ def test_diff_as_json_shows_only_the_overrides(capsys: pytest.CaptureFixture[str
 def test_the_ratified_2009_agreement_against_the_offer(capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["terms", "diff", OFFER, "sag-2009", "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert [c["name"] for c in data["parameters"]] == ["force_majeure_in_agreement"]
+    assert [c["name"] for c in data["parameters"]] == [
+        "force_majeure_in_agreement",
+        "minimum_increase_year_1",
+        "minimum_increase_year_2",
+        "minimum_increase_year_3",
+        "pension_health_percent",
+    ]
 
 
 def test_the_offer_against_the_2005_baseline_adds_the_new_media_formulas(
@@ -68,6 +74,11 @@ def test_the_offer_against_the_2005_baseline_adds_the_new_media_formulas(
     assert changes["force_majeure_in_agreement"] == "changed"
     assert changes["budget_per_minute_threshold"] == "added"
     assert "force_majeure_suspension_weeks" not in changes
+    # The offer inherits every traditional market from the 2005 terms: same formulas,
+    # same rates; what differs is its minimum increases.
+    assert "syndication_residual" not in data["formulas"]["removed"]
+    assert "syndication_schedule" not in changes
+    assert changes["minimum_increase_year_1"] == "changed"
 
 
 def test_an_agreement_against_itself(capsys: pytest.CaptureFixture[str]) -> None:

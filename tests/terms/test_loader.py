@@ -97,8 +97,8 @@ def test_load_unknown() -> None:
 
 
 def test_content_hash_changes_with_the_file(tmp_path: Path) -> None:
-    source = (default_directory() / "sag-aftra-2023.yaml").read_text(encoding="utf-8")
-    copy = tmp_path / "sag-aftra-2023.yaml"
+    source = (default_directory() / "sag-2005.yaml").read_text(encoding="utf-8")
+    copy = tmp_path / "sag-2005.yaml"
     copy.write_text(source, encoding="utf-8")
     first = load(copy).files[0].sha256
     copy.write_text(source + "\n", encoding="utf-8")

@@ -96,6 +96,7 @@ def test_a_bad_event_is_a_422_problem_naming_the_field(board: TestClient) -> Non
     body = response.json()
     assert body["type"] == "/problems/invalid-input"
     assert "'maybe' is not one of" in body["problems"][0]["what"]
+    assert body["problems"][0]["where"] == {"file": "request body", "field": "decision"}
 
 
 def test_an_allowed_event_is_recorded_as_the_signed_in_body(committee: TestClient) -> None:
@@ -137,6 +138,7 @@ def test_the_api_refuses_what_a_case_file_may_not_hold(client: TestClient, attac
     body = response.json()
     assert body["type"] == "/problems/invalid-input" and body["status"] == 422
     assert any(message in p["what"] for p in body["problems"]), body
+    assert all(p["where"]["file"] == "request body" for p in body["problems"])
     assert client.get("/api/cases/sag-2008").json() == before
 
 

@@ -121,7 +121,7 @@ def test_a_body_that_is_not_json_is_a_400(app: FastAPI) -> None:
     answer = staff.post("/api/cases/sag-2008/events", content=b"{not json",
                         headers={"content-type": "application/json"})  # fmt: skip
     assert answer.status_code == 400
-    assert answer.json()["type"] == "/problems/bad-request"
+    assert answer.json()["type"] == "/problems/malformed-json"
 
 
 def test_an_unexpected_failure_is_a_500_problem_that_says_nothing_of_the_server(

@@ -1,6 +1,6 @@
 """The roll: members in good standing on the record date, read from CSV.
 
-Columns (a header row is required; other columns are ignored):
+Columns (a header row is required, naming these and no others; a byte-order mark is fine):
 
 - ``member_id`` — required, unique, at most 64 characters;
 - ``standing`` — ``good``, ``suspended``, ``lapsed`` or ``honorary_withdrawal``;
@@ -13,12 +13,11 @@ nothing is imported.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date
 
 from guildhall.core.problems import Location, Problem
+from guildhall.files.csv_table import CsvRow, parse_csv
 
 STANDINGS = ("good", "suspended", "lapsed", "honorary_withdrawal")
 REQUIRED = ("member_id", "standing", "paid_through")
@@ -34,20 +33,17 @@ class Roll:
 def read_roll(
     text: str, *, record_date: date, file: str = "roll.csv"
 ) -> tuple[Roll, list[Problem]]:
-    reader = csv.DictReader(io.StringIO(text))
-    header = reader.fieldnames or []
-    missing = [c for c in REQUIRED if c not in header]
-    if missing:
-        what = f"the header lacks {', '.join(missing)}"
-        return Roll(record_date, (), 0), [Problem(Location(file=file, line=1), what)]
-    problems: list[Problem] = []
+    table, problems = parse_csv(text, file, required=REQUIRED)
+    if table is None:
+        return Roll(record_date, (), 0), problems
     eligible: list[str] = []
     first_row: dict[str, int] = {}
     not_eligible = 0
-    for row_number, row in enumerate(reader, start=2):
+    for csv_row in table.rows:
+        row_number, row = csv_row.row, csv_row.values
 
-        def where(field: str, row_number: int = row_number) -> Location:
-            return Location(file=file, row=row_number, field=field)
+        def where(field: str, csv_row: CsvRow = csv_row) -> Location:
+            return csv_row.where(file, field)
 
         member_id = (row.get("member_id") or "").strip()
         standing = (row.get("standing") or "").strip()

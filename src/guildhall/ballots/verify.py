@@ -35,6 +35,7 @@ from guildhall.ballots.crypto.trustees import (
 from guildhall.ballots.errors import CryptoError
 from guildhall.ballots.manifest import Manifest
 from guildhall.ballots.tally import outcome
+from guildhall.files.reading import BOARD_LIMIT, require_bytes
 
 CHUNK = 2000
 
@@ -155,7 +156,8 @@ def _chunks(lines: list[bytes], size: int) -> Iterator[tuple[int, list[bytes]]]:
 
 def verify_board(path: Path | str, *, workers: int | None = None) -> Report:
     """Check the board file at ``path``; ``workers`` defaults to every core."""
-    lines = [ln for ln in Path(path).read_bytes().split(b"\n") if ln.strip()]
+    data = require_bytes(Path(path), limit=BOARD_LIMIT)  # a folder or a loop: InvalidInput
+    lines = [ln for ln in data.split(b"\n") if ln.strip()]
     return verify_lines(lines, workers=workers)
 
 

@@ -6,6 +6,7 @@ checked against the text it claims to come from.
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -29,6 +30,7 @@ from guildhall.bargaining.records import (
 from guildhall.bargaining.sources import read_sources
 from guildhall.core.problems import Problem
 from guildhall.files.located_yaml import PathKey, YamlDocument, read_yaml
+from guildhall.files.reading import DOCUMENT_LIMIT, read_text
 from guildhall.files.shape import Shape
 
 TOP = (
@@ -164,11 +166,13 @@ class _CaseReader:
         title = s.text(entry.get("title"), (*where, "title"))
         text = None
         file_name = s.text(entry.get("file"), (*where, "file"), optional=True)
-        if file_name is not None:
-            try:
-                text = (self.folder / file_name).read_text(encoding="utf-8")
-            except OSError as exc:
-                s.fail((*where, "file"), f"cannot read {file_name}: {exc.strerror}")
+        if file_name is not None and not _inside(file_name):
+            s.fail((*where, "file"), f"{file_name} is outside the case's folder")
+        elif file_name is not None:
+            text, unreadable = read_text(self.folder / file_name, limit=DOCUMENT_LIMIT)
+            for problem in unreadable:
+                s.fail((*where, "file"), f"cannot read {file_name}: {problem.what}",
+                       hint=str(problem.where))  # fmt: skip
         if doc_id is None or title is None:
             return
         if doc_id in self.documents:
@@ -294,3 +298,10 @@ class _CaseReader:
         note = s.text(e.get("note"), (*where, "note"), optional=True)
         setting = s.text(e.get("setting"), (*where, "setting"), optional=True)
         return Conflict(cid, topic, tuple(readings), note, setting) if cid and topic else None
+
+
+def _inside(name: str) -> bool:
+    """Whether ``name`` (a document's ``file``) is written as a path inside the case's folder:
+    relative and never climbing out with ``..`` (a link the case's owner made is followed)."""
+    normal = os.path.normpath(name)
+    return not os.path.isabs(normal) and normal != ".." and not normal.startswith("../")

@@ -33,6 +33,8 @@ def correction_problem(earlier: Sequence[Event], event: Event) -> str | None:
     if target.retracts:
         return f"{target.label()} is a retraction; correct or retract what it withdrew instead"
     later = superseded(earlier).get(event.corrects)
+    if later is not None and later.retracts:
+        return f"{target.label()} was already retracted by {later.label()}"
     if later is not None:
         return f"{target.label()} was already corrected by {later.label()}; name that one"
     return None

@@ -21,7 +21,6 @@ from __future__ import annotations
 import copy
 import functools
 import sys
-import traceback
 from typing import Any
 
 import typer
@@ -32,6 +31,7 @@ from guildhall.cli import case as case_cli
 from guildhall.cli import cost as cost_cli
 from guildhall.cli import data as data_cli
 from guildhall.cli import demo as demo_cli
+from guildhall.cli import ledger as ledger_cli
 from guildhall.cli import serve as serve_cli
 from guildhall.cli import terms as terms_cli
 from guildhall.cli import users as users_cli
@@ -109,6 +109,7 @@ app.add_typer(cost_cli.app, name="cost")
 app.add_typer(data_cli.app, name="data")
 app.add_typer(terms_cli.app, name="terms")
 app.add_typer(users_cli.app, name="users")
+app.add_typer(ledger_cli.app, name="ledger")
 app.command(name="demo")(demo_cli.demo)
 app.command(name="serve")(serve_cli.serve)
 
@@ -173,6 +174,8 @@ def run(argv: list[str]) -> int:
 
 def _unexpected(exc: Exception) -> int:
     if _debug:
+        import traceback
+
         traceback.print_exception(exc, file=sys.stderr)
     what = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
     line = f"{type(exc).__name__}: {what}" if what else type(exc).__name__

@@ -9,8 +9,6 @@ before ``tally``); they need no database.
 
 from __future__ import annotations
 
-import csv
-import json
 import sys
 from datetime import date, datetime
 from pathlib import Path
@@ -253,25 +251,21 @@ def cast(
 ) -> None:  # fmt: skip
     """Cast ballots; prints each tracker once the ballot is stored."""
     from guildhall.services import ballots as service
+    from guildhall.services.ballots.files import read_ballots, read_votes
 
     url = database_url()
-    items: list[object] = []
-    for path in ballot:
-        text = path.read_text(encoding="utf-8").strip()
-        items += (
-            [json.loads(ln) for ln in text.splitlines()] if "\n{" in text else [json.loads(text)]
-        )
+    # Every file is read and every ballot prepared before the first is cast, so a bad file
+    # or row casts nothing.
+    items: list[object] = [item for path in ballot for item in read_ballots(path)]
     if credential is not None:
         if choice is None:
             raise InvalidInput([Problem(Location(field="choice"), "--choice is needed")])
         items.append(service.prepare_ballot(url, election, credential, choice).as_json())
+    if votes is not None:
+        items += [service.prepare_ballot(url, election, c, v).as_json()
+                  for c, v in read_votes(votes)]  # fmt: skip
     for item in items:
         typer.echo(service.cast(url, election, item, clock=CLOCK))
-    if votes is not None:
-        with votes.open(newline="", encoding="utf-8") as f:
-            for row in csv.DictReader(f):
-                prepared = service.prepare_ballot(url, election, row["credential"], row["choice"])
-                typer.echo(service.cast(url, election, prepared.as_json(), clock=CLOCK))
 
 
 @app.command()

@@ -23,8 +23,11 @@ class Format(StrEnum):
     json = "json"
 
 
-FORMAT_HELP = "text for people, json for programs."
-RECORDED_BY_HELP = "Who is recording (default: your login name)."
+FORMAT = typer.Option(Format.text, "--format", help="text or json.")
+CASE = typer.Argument(..., metavar="CASE", help="The case's id, e.g. sag-2008.")
+RECORDED_BY = typer.Option(
+    None, "--recorded-by", metavar="NAME", help="Who is recording (default: your login name)."
+)
 
 
 def _recorder(name: str | None) -> str:
@@ -40,7 +43,7 @@ def _recorder(name: str | None) -> str:
 
 
 @app.command("list")
-def list_cases(fmt: Format = typer.Option(Format.text, "--format", help=FORMAT_HELP)) -> None:
+def list_cases(fmt: Format = FORMAT) -> None:
     """The cases in the store."""
     from guildhall.services import cases
 
@@ -63,8 +66,8 @@ def load(
     force: bool = typer.Option(
         False, "--force", help="Replace even when the file lacks events the stored case has."
     ),
-    recorded_by: str | None = typer.Option(None, "--recorded-by", help=RECORDED_BY_HELP),
-    fmt: Format = typer.Option(Format.text, "--format", help=FORMAT_HELP),
+    recorded_by: str | None = RECORDED_BY,
+    fmt: Format = FORMAT,
 ) -> None:
     """Check a case file and store it; a bad file changes nothing. For a case already in
     the store, say what differs, and replace it only when asked (the earlier version is kept)."""
@@ -91,18 +94,22 @@ def load(
 
 @app.command("show")
 def show(
-    case_id: str = typer.Argument(..., metavar="CASE", help="The case's id."),
-    version: int | None = typer.Option(
-        None, "--version", min=1, help="An earlier version (guildhall case versions lists them)."
+    case_id: str = CASE,
+    at_version: int | None = typer.Option(
+        None,
+        "--at-version",
+        min=1,
+        metavar="N",
+        help="Show an earlier version of the case (guildhall case versions lists them).",
     ),
-    fmt: Format = typer.Option(Format.text, "--format", help=FORMAT_HELP),
+    fmt: Format = FORMAT,
 ) -> None:
     """The case's timeline with its sources, and the conflicts between sources."""
     from guildhall.cli.case_format import case_to_text
     from guildhall.services import cases
     from guildhall.services.case_views import case_to_json
 
-    case, rulebook = cases.get_case_and_rules(database_url(), case_id, version)
+    case, rulebook = cases.get_case_and_rules(database_url(), case_id, at_version)
     rules = cases.rulebook_summary(rulebook)
     if fmt is Format.json:
         print_json(case_to_json(case, rules))
@@ -111,10 +118,7 @@ def show(
 
 
 @app.command("versions")
-def versions(
-    case_id: str = typer.Argument(..., metavar="CASE", help="The case's id."),
-    fmt: Format = typer.Option(Format.text, "--format", help=FORMAT_HELP),
-) -> None:
+def versions(case_id: str = CASE, fmt: Format = FORMAT) -> None:
     """Each version of the case loaded from its file: when, by whom, from which file."""
     from guildhall.cli.case_format import versions_to_text
     from guildhall.services import cases
@@ -129,10 +133,10 @@ def versions(
 
 @app.command("add-event")
 def add_event(
-    case_id: str = typer.Argument(..., metavar="CASE", help="The case's id."),
-    file: Path = typer.Argument(..., metavar="EVENT.yaml", help="The event, as in a case file."),
-    recorded_by: str | None = typer.Option(None, "--recorded-by", help=RECORDED_BY_HELP),
-    fmt: Format = typer.Option(Format.text, "--format", help=FORMAT_HELP),
+    case_id: str = CASE,
+    file: Path = typer.Argument(..., metavar="EVENT.yaml", help="The event file (YAML)."),
+    recorded_by: str | None = RECORDED_BY,
+    fmt: Format = FORMAT,
 ) -> None:
     """Append an event, if it passes a case file's checks and the rules allow it over the
     whole log. A correction names the event it corrects (corrects: ID)."""
@@ -149,9 +153,9 @@ def add_event(
 
 @app.command("next")
 def next_events(
-    case_id: str = typer.Argument(..., metavar="CASE", help="The case's id."),
+    case_id: str = CASE,
     on: str | None = typer.Option(None, "--on", help="Judge as of this date (YYYY-MM-DD)."),
-    fmt: Format = typer.Option(Format.text, "--format", help=FORMAT_HELP),
+    fmt: Format = FORMAT,
 ) -> None:
     """Which events the rules allow now, and which they refuse and why."""
     from guildhall.cli.case_format import steps_to_text

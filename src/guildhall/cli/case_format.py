@@ -121,7 +121,7 @@ def load_to_text(result: LoadResult, file: Path) -> str:
         if result.status == "differs"
         else f"replaced {case.id}: version {result.version}, {len(case.events)} events; "
         f"version {result.version - 1} is kept (guildhall case show {case.id} "
-        f"--version {result.version - 1}). What changed:"
+        f"--at-version {result.version - 1}). What changed:"
     )
     return "\n".join([head, *(f"  {d}" for d in result.differences)])
 

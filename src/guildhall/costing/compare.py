@@ -19,7 +19,6 @@ import ibis
 import ibis.expr.types as ir
 
 from guildhall.costing.allocation import (
-    UNALLOCATED_KINDS,
     allocate,
     amounts_by_production,
     credit_shares,
@@ -33,7 +32,12 @@ from guildhall.costing.engine import (
     materialize,
     production_amounts,
 )
-from guildhall.costing.formulas import KINDS
+from guildhall.costing.formulas import (
+    EARNINGS_KINDS,
+    KINDS,
+    MINIMUM_KINDS,
+    UNALLOCATED_KINDS,
+)
 from guildhall.costing.jurisdiction import READINGS, is_covered, production_facts
 from guildhall.costing.params import Terms
 
@@ -189,16 +193,24 @@ def performer_totals(
     the stage that holds the most in memory, holds one range's credits at a time."""
     count = len(agreements)
     unallocated = [KINDS.index(k) for k in UNALLOCATED_KINDS]
-    wide = amounts_by_production(kept, list(range(count)), unallocated)
+    wide = amounts_by_production(
+        kept,
+        list(range(count)),
+        unallocated,
+        minimum=[KINDS.index(k) for k in MINIMUM_KINDS],
+        earnings=[KINDS.index(k) for k in EARNINGS_KINDS],
+    )
     ranges = production_ranges(tables, per_pass)
     if len(ranges) == 1:
-        totals = split_among_credits(wide, tables.credits, count)
+        totals = split_among_credits(wide, tables.credits, agreements)
     else:
         wide = materialize(wide, "gh_production_amounts")
         parts = [
             materialize(
                 split_among_credits(
-                    _in_range(wide, first, end), _in_range(tables.credits, first, end), count
+                    _in_range(wide, first, end),
+                    _in_range(tables.credits, first, end),
+                    agreements,
                 ),
                 "gh_performer_part",
             )
@@ -287,8 +299,9 @@ def performer_view(
     theirs = amounts.semi_join(productions, "production_id")
     allocated = allocate(
         theirs,
-        credit_shares(tables.credits.semi_join(productions, "production_id")),
+        credit_shares(tables.credits.semi_join(productions, "production_id"), agreements),
         ["agreement", "kind"],
+        agreements,
     )
     allocated = allocated.filter(allocated.performer_id == performer_id)
     summed = allocated.group_by(["agreement", "kind"]).aggregate(

@@ -5,10 +5,12 @@ One code path for every Ibis backend. Stages, each an Ibis expression:
 1. ``production_facts`` and the jurisdiction test for every agreement;
 2. ``costing_rows``: events joined with their production's facts;
 3. ``production_amounts``: every formula of every agreement, per-event formulas in one
-   wide projection and one grouping, then sell-through tiers, fixed streaming residuals
-   and the streaming bonus. Each part is already one row per (agreement, production,
-   period, kind), in micro-cents, and is rounded once to cents where it is formed; the
-   parts are then stacked, with no grouping over the union.
+   wide projection and one grouping, then sell-through tiers, fixed streaming residuals,
+   the streaming bonus and supplemental markets' tiers; then session pay (minimum
+   increases, pension and health) from the credits, and pension and health on the
+   residuals. Each part is already one row per (agreement, production, period, kind), in
+   micro-cents, and is rounded once to cents where it is formed; the parts are then
+   stacked, with no grouping over the union.
 
 Sums are cast back to 64-bit integers where they are formed (DuckDB widens a sum of
 BIGINT to HUGEINT, whose arithmetic is several times slower); the bounds in
@@ -40,12 +42,22 @@ from guildhall.costing.formulas.sell_through import (
 )
 from guildhall.costing.formulas.streaming_bonus import streaming_bonus
 from guildhall.costing.formulas.streaming_fixed import streaming_fixed
+from guildhall.costing.formulas.traditional import (
+    minimum_facts,
+    supplemental_by_period,
+    supplemental_markets,
+)
+from guildhall.costing.formulas.wages import (
+    minimum_increase,
+    pension_health,
+    pension_health_rate,
+    session_credits,
+)
 from guildhall.costing.jurisdiction import is_covered, production_facts
 from guildhall.costing.params import Terms
 
 PAID_MARKETS = tuple(sorted({m for markets in MARKETS_OF_KIND.values() for m in markets}))
-"""The markets some formula pays on; events in other markets (pay TV, free-TV reruns) owe
-nothing under any formula here and are not read."""
+"""The markets some formula pays on; events in other markets owe nothing and are not read."""
 
 _PRODUCTION_COLUMNS = (
     "production_id",
@@ -80,10 +92,15 @@ def covered_column(index: int) -> str:
 
 
 def costing_rows(tables: Tables, agreements: Sequence[Terms]) -> ir.Table:
-    """Events with their production's facts and one coverage flag per agreement."""
+    """Events with their production's facts, one coverage flag per agreement and, for the
+    agreements with minimum-based formulas, the production's summed applicable minimums
+    in each contract year."""
     facts = production_facts(tables.productions, tables.credits)
     coverage = {covered_column(i): is_covered(facts, t) for i, t in enumerate(agreements)}
     facts = facts.select(*_PRODUCTION_COLUMNS, **coverage)
+    minimums = minimum_facts(tables.credits, list(agreements))
+    if minimums is not None:
+        facts = facts.left_join(minimums, "production_id").drop("production_id_right")
     return tables.events.join(facts, "production_id")
 
 
@@ -160,6 +177,18 @@ def _grouped_parts(
             for i, t in enumerate(sold)
         }
         parts.append(_long(split, tiers))
+    supplemental = [t for t in agreements if t.has("supplemental_markets_residual")]
+    if supplemental:
+        periods = supplemental_by_period(rows)
+        parts.append(
+            _long(
+                periods,
+                {
+                    f"{t.id}__supplemental_markets": supplemental_markets(periods, t)
+                    for t in supplemental
+                },
+            )
+        )
     for i, t in enumerate(agreements):
         if t.has("ad_supported_streaming_residual"):
             fixed = streaming_fixed(rows, t)
@@ -171,12 +200,57 @@ def _grouped_parts(
     return parts
 
 
+def _session_parts(tables: Tables, agreements: Sequence[Terms]) -> list[ir.Table]:
+    """Minimum increases and pension and health on session pay, per agreement."""
+    parts: list[ir.Table] = []
+    for t in agreements:
+        if not (t.has("minimum_increase") or t.has("pension_health_contribution")):
+            continue
+        rows = session_credits(tables.credits, tables.productions, t)
+        if t.has("minimum_increase"):
+            added = minimum_increase(rows, t)
+            parts.append(_labelled(added, t.id, "minimum_increase", added.micro))
+        if t.has("pension_health_contribution"):
+            paid = pension_health(rows, t)
+            parts.append(_labelled(paid, t.id, "pension_health", paid.micro))
+    return parts
+
+
+def _on_residuals(residuals: ir.Table, agreements: Sequence[Terms]) -> ir.Table | None:
+    """Pension and health on the residuals, per agreement, production and period."""
+    paying = [t for t in agreements if t.has("pension_health_contribution")]
+    if not paying:
+        return None
+    mine = residuals.filter(residuals.agreement.isin([t.id for t in paying]))
+    summed = mine.group_by(["agreement", "production_id", "period_start"]).aggregate(
+        cents=int64(mine.amount_cents.sum())
+    )
+    rate = ibis.cases(
+        *[(summed.agreement == t.id, pension_health_rate(t)) for t in paying], else_=0
+    ).cast("int64")
+    return summed.select(
+        "agreement",
+        "production_id",
+        "period_start",
+        kind=ibis.literal("pension_health_residuals", "string"),
+        amount_cents=to_cents(summed.cents * rate),
+    )
+
+
 def production_amounts(tables: Tables, agreements: Sequence[Terms]) -> ir.Table:
     """(agreement, production_id, period_start, kind, amount_cents), amounts above zero."""
     paid = replace(tables, events=tables.events.filter(tables.events.market.isin(PAID_MARKETS)))
     rows = costing_rows(paid, agreements)
     parts = [_per_event(rows, agreements), *_grouped_parts(rows, tables.productions, agreements)]
-    amounts = ibis.union(*parts, distinct=False) if len(parts) > 1 else parts[0]
+    residuals = ibis.union(*parts, distinct=False) if len(parts) > 1 else parts[0]
+    residuals = residuals.filter(residuals.amount_cents > 0)
+    extra = _session_parts(tables, agreements)
+    on_residuals = _on_residuals(residuals, agreements)
+    if on_residuals is not None:
+        extra.append(on_residuals)
+    if not extra:
+        return residuals
+    amounts = ibis.union(residuals, *extra, distinct=False)
     return amounts.filter(amounts.amount_cents > 0)
 
 

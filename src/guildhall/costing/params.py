@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from types import MappingProxyType
 from typing import Any
 
@@ -18,7 +18,10 @@ from guildhall.core.errors import NotFound
 from guildhall.costing.arith import ppm
 from guildhall.terms.records import Agreement
 
-Value = Decimal | int | dt.date | bool | str | tuple[str, ...]
+Value = Decimal | int | dt.date | bool | str | tuple[str, ...] | tuple[Decimal, ...]
+
+CATEGORIES = ("series_regular", "guest_star", "day_player", "stunt", "background")
+CONTRACT_YEARS = 3
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,9 @@ class Terms:
 
     def has(self, formula: str) -> bool:
         return formula in self.formulas
+
+    def has_any(self, formulas: tuple[str, ...]) -> bool:
+        return any(f in self.formulas for f in formulas)
 
     def get(self, name: str) -> Value:
         if name not in self.values:
@@ -79,6 +85,38 @@ class Terms:
     def source(self, name: str) -> str:
         return self.sources.get(name, "")
 
+    def schedule(self, name: str) -> tuple[int, ...]:
+        """A schedule of percentages by run, as parts per million."""
+        value = self.get(name)
+        if not isinstance(value, tuple) or not value:
+            raise TypeError(f"{name} is not a schedule")
+        return tuple(ppm(Decimal(v)) for v in value)
+
+    def raise_factor(self, year: int) -> Decimal:
+        """The compounded minimum increases through contract year ``year`` (0-based)."""
+        factor = Decimal(1)
+        for n in range(1, year + 2):
+            name = f"minimum_increase_year_{n}"
+            if name in self.values:
+                factor *= 1 + Decimal(self.values[name]) / 100  # type: ignore[arg-type]
+        return factor
+
+    def minimum_cents(self, category: str, year: int) -> int:
+        """The category's applicable minimum in contract year ``year`` (0-based), in cents,
+        rounded once, half up (``applicable_minimum``)."""
+        exact = Decimal(str(self.get(f"applicable_minimum_{category}"))) * 100
+        return int((exact * self.raise_factor(year)).quantize(Decimal(1), ROUND_HALF_UP))
+
+    def year_starts(self) -> tuple[dt.date, ...]:
+        """The first day of contract years 2 and 3 (year 1 begins at ``term_start``)."""
+        start = self.term_start
+        return tuple(
+            start.replace(year=start.year + n)
+            if (start.month, start.day) != (2, 29)
+            else dt.date(start.year + n, 3, 1)
+            for n in range(1, CONTRACT_YEARS)
+        )
+
 
 def terms_from_mapping(data: Mapping[str, Any]) -> Terms:
     """Terms written inline (test cases): ``id``, ``formulas`` and ``parameters``."""
@@ -96,6 +134,10 @@ def terms_from_mapping(data: Mapping[str, Any]) -> Terms:
     )
 
 
+def _day_after(day: dt.date | None) -> dt.date | None:
+    return day + dt.timedelta(days=1) if day is not None else None
+
+
 def terms_from_agreement(agreement: Agreement, on: dt.date | None = None) -> Terms:
     """An agreement's parameter values on ``on``, with sources.
 
@@ -103,7 +145,8 @@ def terms_from_agreement(agreement: Agreement, on: dt.date | None = None) -> Ter
     ended (an expired contract whose terms members keep working under while a new one is
     negotiated) is read on its last day. A parameter with no value on that date (an
     uncertain term with no reading chosen) is left out; a formula that needs it then fails
-    naming it.
+    naming it. An expired contract's term, for contract years, begins the day after it
+    ended: the day members began working under its terms with no successor.
     """
     day = on or agreement.term_start or agreement.term_end
     if day is None:
@@ -122,7 +165,7 @@ def terms_from_agreement(agreement: Agreement, on: dt.date | None = None) -> Ter
         id=agreement.id,
         formulas=agreement.formulas,
         values=MappingProxyType(values),
-        term_start=agreement.term_start or day,
+        term_start=agreement.term_start or _day_after(agreement.term_end) or day,
         sources=MappingProxyType(sources),
         files=tuple((f.agreement_id, f.path, f.sha256) for f in agreement.files),
     )

@@ -3,6 +3,11 @@
 Numbers with a fraction part are read as ``Decimal``, never as binary floats, and a
 mapping that repeats a key is a problem rather than a silent overwrite.
 
+A file cannot make the reader hold more than it is: at most ``MAX_ALIASES`` aliases, which
+together may repeat at most ``MAX_REPEATED_NODES`` nodes (a 342-byte "billion laughs" file
+of nested aliases would otherwise expand to gigabytes), no alias inside what it names, and
+at most ``MAX_DEPTH`` levels of nesting. Each breach is a problem at the alias or the level.
+
 >>> doc, problems = parse_yaml("a:\\n  b: 0.36\\n", "x.yaml")
 >>> doc.data["a"]["b"], str(doc.where(("a", "b"))), problems
 (Decimal('0.36'), 'x.yaml:2:6', [])
@@ -19,8 +24,46 @@ from typing import Any
 import yaml
 
 from guildhall.core.problems import Location, Problem
+from guildhall.files.reading import YAML_LIMIT, read_text
 
 PathKey = tuple[str | int, ...]
+
+MAX_ALIASES = 1_000
+MAX_REPEATED_NODES = 10_000
+MAX_DEPTH = 100
+
+
+class _TooMuch(Exception):
+    """The document breaks a bound; carries where and why."""
+
+    def __init__(self, line: int, column: int, what: str) -> None:
+        super().__init__(what)
+        self.line, self.column, self.what = line, column, what
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, counting aliases and nesting as it composes the node graph."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._aliases = 0
+        self._depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        event = self.peek_event()  # type: ignore[no-untyped-call]
+        line, column = event.start_mark.line + 1, event.start_mark.column + 1
+        if isinstance(event, yaml.AliasEvent):
+            self._aliases += 1
+            if self._aliases > MAX_ALIASES:
+                raise _TooMuch(line, column, f"more than {MAX_ALIASES:,} aliases (*name)")
+            return super().compose_node(parent, index)
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise _TooMuch(line, column, f"nested more than {MAX_DEPTH} levels deep")
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 @dataclass(frozen=True)
@@ -67,14 +110,38 @@ class _Builder:
         self.value_at: dict[PathKey, tuple[int, int]] = {}
         self.key_at: dict[PathKey, tuple[int, int]] = {}
         self.problems: list[Problem] = []
+        self._built: set[int] = set()
+        self._open: set[int] = set()
+        self._written: list[tuple[int, int]] = [(1, 1)]
+        self._repeated = 0
 
     def build(self, node: yaml.Node, path: PathKey) -> Any:
-        self.value_at[path] = _mark(node)
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, path)
-        if isinstance(node, yaml.SequenceNode):
+        mark = _mark(node)
+        self.value_at[path] = mark
+        if id(node) in self._open:
+            raise _TooMuch(*mark, "an alias refers to a node that contains it")
+        repeated = id(node) in self._built  # reached through an alias: built again here
+        if repeated:
+            self._repeated += 1
+            if self._repeated > MAX_REPEATED_NODES:
+                # Where the alias is written: in the innermost node not itself repeated.
+                raise _TooMuch(
+                    *self._written[-1], f"aliases repeat more than {MAX_REPEATED_NODES:,} values"
+                )
+        self._built.add(id(node))
+        if not isinstance(node, yaml.MappingNode | yaml.SequenceNode):
+            return self._scalar(node)
+        self._open.add(id(node))
+        if not repeated:
+            self._written.append(mark)
+        try:
+            if isinstance(node, yaml.MappingNode):
+                return self._mapping(node, path)
             return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
-        return self._scalar(node)
+        finally:
+            self._open.discard(id(node))
+            if not repeated:
+                self._written.pop()
 
     def _mapping(self, node: yaml.MappingNode, path: PathKey) -> dict[Any, Any]:
         out: dict[Any, Any] = {}
@@ -119,8 +186,6 @@ class _Builder:
                     Problem(Location(self.file, line, column), f"{node.value!r} is not a number")
                 )
                 return None
-        if isinstance(node, yaml.MappingNode | yaml.SequenceNode):
-            return self.build(node, ())
         try:
             return self.loader.construct_object(node, deep=True)
         except (ValueError, yaml.YAMLError):
@@ -130,9 +195,16 @@ class _Builder:
 
 def parse_yaml(text: str, file: str) -> tuple[YamlDocument, list[Problem]]:
     """Parse one YAML document; syntax errors come back as problems with line and column."""
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = _BoundedLoader(text)  # the reader checks every character here
+    except yaml.reader.ReaderError as exc:
+        at_line, at_column = _position(text, exc.position)
+        what = f"a character YAML does not allow: {chr(exc.character)!r}"
+        return YamlDocument(file, None), [Problem(Location(file, at_line, at_column), what)]
     try:
         node = loader.get_single_node()
+    except _TooMuch as exc:
+        return YamlDocument(file, None), [_bound_problem(file, exc)]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -146,18 +218,31 @@ def parse_yaml(text: str, file: str) -> tuple[YamlDocument, list[Problem]]:
     if node is None:
         return YamlDocument(file, None), [Problem(Location(file, 1, 1), "the file is empty")]
     builder = _Builder(loader, file)
-    data = builder.build(node, ())
+    try:
+        data = builder.build(node, ())
+    except _TooMuch as exc:
+        return YamlDocument(file, None), [_bound_problem(file, exc)]
     return YamlDocument(file, data, builder.value_at, builder.key_at), builder.problems
 
 
-def read_yaml(path: Path) -> tuple[YamlDocument, list[Problem]]:
+def _bound_problem(file: str, exc: _TooMuch) -> Problem:
+    return Problem(
+        Location(file, exc.line, exc.column),
+        f"refused: {exc.what}",
+        hint="write the values out instead of repeating them with aliases"
+        if "repeat" in exc.what
+        else None,
+    )
+
+
+def _position(text: str, index: int) -> tuple[int, int]:
+    line_start = text.rfind("\n", 0, index) + 1
+    return text.count("\n", 0, index) + 1, index - line_start + 1
+
+
+def read_yaml(path: Path, *, limit: int = YAML_LIMIT) -> tuple[YamlDocument, list[Problem]]:
     """Read and parse a YAML file; an unreadable file is a problem, not an exception."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return YamlDocument(str(path), None), [Problem(Location(str(path)), "no such file")]
-    except UnicodeDecodeError as exc:
-        return YamlDocument(str(path), None), [
-            Problem(Location(str(path)), f"not UTF-8 text (byte {exc.start})")
-        ]
+    text, problems = read_text(path, limit=limit)
+    if text is None:
+        return YamlDocument(str(path), None), problems
     return parse_yaml(text, str(path))

@@ -144,4 +144,7 @@ def _commit_folder(partial: Path, path: Path, *, force: bool) -> None:
     except BaseException:
         os.rename(aside, path)
         raise
-    shutil.rmtree(aside)
+    if aside.is_symlink():  # the link is replaced; the folder it pointed to is left alone
+        aside.unlink()
+    else:
+        shutil.rmtree(aside)

@@ -112,7 +112,7 @@ class Shape:
     ) -> str | None:
         if value is None and optional:
             return None
-        if value not in choices:
+        if not isinstance(value, str) or value not in choices:
             self.fail(path, f"{value!r} is not one of: {', '.join(choices)}")
             return None
         return str(value)

@@ -17,6 +17,7 @@ from guildhall.core.clock import Clock, SystemClock
 from guildhall.core.errors import InvalidInput, NotFound, RuleRefused
 from guildhall.core.problems import Location
 from guildhall.files.located_yaml import YamlDocument, read_yaml
+from guildhall.files.reading import YAML_LIMIT, require_bytes
 from guildhall.services import terms
 from guildhall.services.case_rules import breach_problem, rulebook_for, rules_text_for
 from guildhall.settings import repository_root
@@ -79,7 +80,7 @@ def load_case_file(
     then the file becomes its next version and the earlier one stays readable."""
     clock = clock or SystemClock()
     case, rules_text = check_case_file(path, today=clock.today())
-    sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    sha = hashlib.sha256(require_bytes(path, limit=YAML_LIMIT)).hexdigest()
     store = Store(database_url)
     try:
         with store.session() as session:

@@ -10,6 +10,7 @@ from guildhall.bargaining.rulebook import Rulebook, parse_rulebook
 from guildhall.bargaining.rules import Breach, check_log
 from guildhall.core.errors import InvalidInput
 from guildhall.core.problems import Location, Problem
+from guildhall.files.reading import YAML_LIMIT, read_text
 from guildhall.settings import repository_root
 
 
@@ -19,12 +20,13 @@ def rules_file(rules_id: str) -> Path:
 
 def rules_text_for(case: Case, where: Location) -> str:
     path = rules_file(case.rules)
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    text, unreadable = read_text(path, limit=YAML_LIMIT)
+    if text is None:
         raise InvalidInput(
-            [Problem(where, f"no rules file {path}", hint="rules: names a file in rules/")]
-        ) from None
+            Problem(where, f"rules file {path}: {p.what}", hint="rules: names a file in rules/")
+            for p in unreadable
+        )
+    return text
 
 
 def rulebook_for(case: Case, rules_text: str) -> Rulebook:

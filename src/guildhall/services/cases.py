@@ -18,7 +18,8 @@ from guildhall.bargaining.rulebook import Rulebook
 from guildhall.bargaining.rules import Step, next_steps
 from guildhall.core.clock import Clock, SystemClock
 from guildhall.core.errors import InvalidInput, NotFound, RuleRefused
-from guildhall.files.located_yaml import YamlDocument, read_yaml
+from guildhall.core.problems import Location
+from guildhall.files.located_yaml import PathKey, YamlDocument, read_yaml
 from guildhall.files.shape import Shape
 from guildhall.services.case_loading import (
     LoadResult,
@@ -53,6 +54,13 @@ __all__ = [
     "steps",
     "versions",
 ]
+
+
+class _Body(YamlDocument):
+    """An event given as data (an API request's body): problems name the field, not a line."""
+
+    def where(self, path: PathKey, *, key: bool = False) -> Location:
+        return Location(self.file, field=".".join(str(p) for p in path) or None)
 
 
 def list_cases(database_url: str) -> list[tuple[str, str, int]]:
@@ -109,7 +117,7 @@ def add_event(
     clock: Clock | None = None,
 ) -> Event:
     """Append one event given as plain data (the fields of a case file's event)."""
-    doc = YamlDocument("<event>", dict(event))
+    doc = _Body("request body", dict(event))
     return _append(database_url, case_id, doc, recorded_by, clock)
 
 
@@ -145,7 +153,7 @@ def add_event_in(
     """``add_event`` inside a transaction the caller holds, so that what the event records
     (a vote opened, a result certified) and the event itself are written together or not at all.
     """
-    doc = YamlDocument("<event>", dict(event))
+    doc = _Body("event", dict(event))
     return _append_in(session, case_id, doc, recorded_by, clock)
 
 

@@ -18,6 +18,7 @@ from guildhall.costing import charts
 from guildhall.costing.backends import connect
 from guildhall.costing.compare import STEPS, Comparison, compare
 from guildhall.costing.data.importer import ImportReport, import_data
+from guildhall.costing.data.readable import data_set_problems
 from guildhall.costing.data.schema import DataSet
 from guildhall.costing.data.synth import Progress, SynthSpec, synthesize
 from guildhall.costing.engine import open_tables
@@ -26,6 +27,7 @@ from guildhall.costing.formulas import KINDS
 from guildhall.costing.params import Terms, terms_from_agreement
 from guildhall.costing.provenance import provenance
 from guildhall.files import output
+from guildhall.files.reading import check_file
 from guildhall.settings import Settings
 from guildhall.terms import load
 
@@ -61,7 +63,10 @@ def import_data_set(
     both are written to temporary siblings and moved in only when the import is complete.
     """
     if not src.is_dir():
-        raise InvalidInput([Problem(Location(file=str(src)), "is not a folder")])
+        reason = check_file(src)  # a symlink loop or a missing path says so
+        what = "is a file, not a folder" if reason is None else reason.what
+        what = "no such folder" if what == "no such file" else what
+        raise InvalidInput([Problem(Location(file=str(src)), what)])
     output.refuse_existing(out, force=force, folder=True)
     if quarantine is not None:
         output.refuse_existing(quarantine, force=force)
@@ -73,6 +78,8 @@ def import_data_set(
             else stack.enter_context(output.output_file(quarantine, force=force))
         )
         report = import_data(src, partial_out, partial_quarantine)
+        # Problems of shape (a missing table or column, a file that is not CSV) write
+        # nothing, even with a quarantine file: no row could be checked.
         if report.problems and (quarantine is None or not report.written):
             raise InvalidInput(report.problems)  # nothing is moved into place
     return report
@@ -83,12 +90,20 @@ def _memory_limit() -> str | None:
 
 
 def _data_set(data: Path) -> DataSet:
+    if not data.is_dir():
+        reason = check_file(data)
+        what = "is a file, not a folder" if reason is None else reason.what
+        what = "no such folder" if what == "no such file" else what
+        raise InvalidInput([Problem(Location(file=str(data)), what)])
     data_set = DataSet(data)
     missing = data_set.missing()
     if missing:
         raise InvalidInput(
             [Problem(Location(file=str(data)), f"the data set has no {t} table") for t in missing]
         )
+    unreadable = data_set_problems(data_set)
+    if unreadable:
+        raise InvalidInput(unreadable)
     return data_set
 
 

@@ -109,7 +109,7 @@ class _Reader:
 def parse_file(path: Path) -> tuple[ParsedFile | None, list[Problem]]:
     """Parse and check one agreement file; ``None`` when it cannot be read at all."""
     doc, problems = read_yaml(path)
-    if doc.data is None:
+    if doc.data is None and problems:
         return None, problems
     reader = _Reader(doc, path.stem)
     reader.problems.extend(problems)
@@ -236,7 +236,7 @@ def _parameter(reader: _Reader, path: PathKey, name: str, raw: Any) -> Parameter
     if body is None:
         return None
     unit = body.get("unit")
-    if unit is not None and unit not in UNITS:
+    if unit is not None and (not isinstance(unit, str) or unit not in UNITS):
         reader.fail((*path, "unit"), f"unknown unit {unit!r}", hint=f"units: {', '.join(UNITS)}")
         unit = None
     description = reader.text((*path, "description"), body.get("description"), "a description")

@@ -3,7 +3,8 @@
 The pipeline, like every stage here, returns ``(result, problems)``:
 parse each file in the chain → follow ``based_on`` (missing base, cycle) → lay each
 file's parameters over its base's (an override replaces the base's whole value set and
-must keep its unit) → check that every listed formula finds the parameters it reads.
+must keep its unit), and add its formulas to its base's → check that every listed
+formula finds the parameters it reads.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 
 from guildhall.core.errors import InvalidInput, NotFound
 from guildhall.core.problems import Location, Problem
+from guildhall.files.reading import check_file
 from guildhall.terms.formulas import FORMULAS
 from guildhall.terms.parse import ParsedFile, parse_file
 from guildhall.terms.records import Agreement, AgreementFile, Parameter
@@ -104,7 +106,10 @@ def _merge(chain: list[ParsedFile]) -> tuple[Agreement, list[Problem]]:
                 )
             parameters[name] = parameter
         if parsed.formulas is not None:
-            formulas, formulas_at = parsed.formulas, parsed.formulas_at
+            # A file's formulas add to its base's: an agreement silent on a market keeps
+            # what the agreement it is based on pays there (pattern bargaining).
+            added = tuple(f for f in parsed.formulas if f not in formulas)
+            formulas, formulas_at = formulas + added, parsed.formulas_at
     for name in formulas:
         for needed in FORMULAS[name].reads_parameters:
             if needed not in parameters:
@@ -189,13 +194,18 @@ def check(path: Path | None = None) -> tuple[tuple[Agreement, ...], list[Problem
     if target.is_dir():
         library = Library(target)
         ids = list(library.paths)
+        if not ids:
+            return (), [Problem(Location(str(target)), "holds no agreement files (*.yaml)")]
     elif target.is_file():
         if target.suffix != ".yaml":
             return (), [Problem(Location(str(target)), "an agreement file must end in .yaml")]
         library = Library(target.parent)
         ids = [target.stem]
     else:
-        return (), [Problem(Location(str(target)), "no such file or folder")]
+        reason = check_file(target)  # a symlink loop, a broken link, a pipe
+        if reason is None or reason.what == "no such file":
+            reason = Problem(Location(str(target)), "no such file or folder")
+        return (), [reason]
     agreements: list[Agreement] = []
     problems: list[Problem] = []
     for agreement_id in ids:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from types import MappingProxyType
 
-ParameterValue = Decimal | int | dt.date | bool | str | tuple[str, ...]
+ParameterValue = Decimal | int | dt.date | bool | str | tuple[str, ...] | tuple[Decimal, ...]
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ class Unit:
 
     name: str
     meaning: str
-    kind: str  # percent | amount | count | date | boolean | choice | choices
+    kind: str  # percent | amount | count | date | boolean | choice | choices | schedule
     choices: tuple[str, ...] = ()
 
 
@@ -41,14 +41,26 @@ _PERCENT_UNITS = {
         "a percentage of the residual base (the applicable minimum the residual is figured on)"
     ),
     "percent_of_salary": "a percentage of the performer's salary",
+    "percent_of_applicable_minimum": (
+        "a percentage of each performer's applicable minimum (the minimum for the "
+        "performer's category under the agreement)"
+    ),
+    "percent_of_earnings": "a percentage of a performer's earnings (session pay)",
     "percent_of_fixed_residual": "a percentage of the fixed residual for the same program",
     "percent_of_domestic_subscribers": "a percentage of a service's domestic subscribers",
     "percent_of_bonus": "a share of a bonus, as a percentage",
+    "percent_per_month": "a percentage of an amount owed, for each month it is owed (interest)",
 }
 
 _UNITS: list[Unit] = [
     *(Unit(name, meaning, "percent") for name, meaning in _PERCENT_UNITS.items()),
     Unit("dollars", "an amount of money in US dollars", "amount"),
+    Unit(
+        "percent_schedule",
+        "percentages by run number, the first for the first rerun; the last repeats for "
+        "every later run",
+        "schedule",
+    ),
     Unit("dollars_per_minute", "US dollars per minute of running time", "amount"),
     Unit("ratio", "a plain ratio (1 is one to one)", "amount"),
     Unit("days", "a number of calendar days", "count"),
@@ -122,6 +134,8 @@ def check_value(unit_name: str, value: object) -> tuple[ParameterValue | None, s
             return value, None
         allowed = ", ".join(unit.choices)
         return None, f"a value in {unit.name} must be one of {allowed}, not {value!r}"
+    if unit.kind == "schedule":
+        return _schedule(unit.name, value)
     allowed = ", ".join(unit.choices)
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         return None, f"a value in {unit.name} must be a list drawn from {allowed}"
@@ -129,6 +143,16 @@ def check_value(unit_name: str, value: object) -> tuple[ParameterValue | None, s
     if unknown:
         return None, f"{unknown[0]!r} is not one of {allowed}"
     return tuple(value), None
+
+
+def _schedule(unit_name: str, value: object) -> tuple[ParameterValue | None, str | None]:
+    if not isinstance(value, list) or not value:
+        return None, f"a value in {unit_name} must be a list of percentages, one per run"
+    numbers = [_as_decimal(v) for v in value]
+    for position, number in enumerate(numbers, 1):
+        if number is None or not 0 <= number <= 100:
+            return None, f"run {position} of a {unit_name} must be a percentage, not {value!r}"
+    return tuple(n for n in numbers if n is not None), None
 
 
 def format_value(unit_name: str, value: ParameterValue) -> str:
@@ -147,7 +171,7 @@ def format_value(unit_name: str, value: ParameterValue) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, tuple):
-        return "[" + ", ".join(value) + "]"
+        return "[" + ", ".join(f"{v}%" if unit.kind == "schedule" else str(v) for v in value) + "]"
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)

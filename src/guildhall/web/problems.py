@@ -1,6 +1,11 @@
 """One error shape for every error: an RFC 9457 problem document; pages get the same content
 as an HTML page.
 
+A request body sent to the API is checked before any route sees it (``BodyGuard``): one
+over ``MAX_BODY`` bytes is refused with 413, one that is not JSON (by its content type)
+with 415, and JSON that does not parse, or nests too deeply, with 400 naming the line and
+column.
+
 ::
 
     {"type": "/problems/rule-refused", "title": "The rules refuse this event",
@@ -17,6 +22,7 @@ from __future__ import annotations
 
 import json
 import logging
+from email.message import Message
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -24,6 +30,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Message as AsgiMessage
 
 from guildhall.core.errors import (
     Conflict,
@@ -34,9 +42,12 @@ from guildhall.core.errors import (
     RuleRefused,
     TooManyAttempts,
 )
+from guildhall.files.located_json import parse_json
+from guildhall.files.reading import size_text
 from guildhall.web.deps import TEMPLATES
 
 MEDIA_TYPE = "application/problem+json"
+MAX_BODY = 1 << 20
 LOG = logging.getLogger("guildhall.web")
 
 TITLES = {
@@ -46,6 +57,8 @@ TITLES = {
     404: ("not-found", "Not found"),
     405: ("method-not-allowed", "Method not allowed"),
     409: ("conflict", "Already exists"),
+    413: ("body-too-large", "The request body is too large"),
+    415: ("unsupported-media-type", "The request body must be JSON"),
     422: ("invalid-input", "The input has problems"),
     429: ("too-many-attempts", "Too many attempts"),
     500: ("server-error", "Something went wrong on the server"),
@@ -157,7 +170,94 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
     return response
 
 
+def _is_json(content_type: str | None) -> bool:
+    message = Message()
+    message["content-type"] = content_type or ""
+    subtype = message.get_content_subtype()
+    return message.get_content_maintype() == "application" and (
+        subtype == "json" or subtype.endswith("+json")
+    )
+
+
+class BodyGuard:
+    """ASGI middleware: the API takes JSON bodies of at most ``MAX_BODY`` bytes, well formed."""
+
+    def __init__(self, app: ASGIApp, max_body: int = MAX_BODY) -> None:
+        self.app = app
+        self.max_body = max_body
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not str(scope.get("path", "")).startswith("/api"):
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        declared = headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > self.max_body:
+            await self._refuse(scope, send, self._too_large(int(declared)))
+            return
+        chunks: list[bytes] = []
+        size = 0
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_body:
+                await self._refuse(scope, send, self._too_large(size))
+                return
+            chunks.append(chunk)
+            more = message.get("more_body", False)
+        body = b"".join(chunks)
+        if body:
+            refused = self._check(body, headers.get("content-type"))
+            if refused is not None:
+                await self._refuse(scope, send, refused)
+                return
+        sent = False
+
+        async def replay() -> AsgiMessage:
+            nonlocal sent
+            if sent:
+                return await receive()
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, replay, send)
+
+    def _too_large(self, size: int) -> JSONResponse:
+        detail = f"the body is {size_text(size)}; the limit is {size_text(self.max_body)}"
+        return problem(413, "body-too-large", "The request body is too large", detail)
+
+    @staticmethod
+    def _check(body: bytes, content_type: str | None) -> JSONResponse | None:
+        if not _is_json(content_type):
+            return problem(415, "unsupported-media-type", "The request body must be JSON",
+                           f"the content type is {content_type or 'not given'!r}; send"
+                           " application/json")  # fmt: skip
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            return problem(400, "malformed-json", "The request body is not valid JSON",
+                           f"byte {exc.start} is not UTF-8")  # fmt: skip
+        _, problems = parse_json(text, "request body")
+        if not problems:
+            return None
+        return problem(400, "malformed-json", "The request body is not valid JSON",
+                       "; ".join(str(p) for p in problems),
+                       problems=[p.as_dict() for p in problems])  # fmt: skip
+
+    @staticmethod
+    async def _refuse(scope: Scope, send: Send, response: JSONResponse) -> None:
+        async def nothing() -> AsgiMessage:
+            return {"type": "http.disconnect"}
+
+        await response(scope, nothing, send)
+
+
 def install(app: FastAPI) -> None:
+    app.add_middleware(BodyGuard)
     for kind in (InvalidInput, NotFound, Conflict, NotSignedIn, NotAllowed, TooManyAttempts):
         app.add_exception_handler(kind, _guildhall_error)
     app.add_exception_handler(HTTPException, _http_error)
@@ -192,12 +292,14 @@ PROBLEM_SCHEMA: dict[str, Any] = {
 }
 
 DOCUMENTED = {
-    400: "The body is not JSON",
+    400: "The body is not well-formed JSON",
     401: "Not signed in",
     403: "The signed-in role may not do this, or the CSRF token is missing",
     404: "Nothing by that name, or no such route",
     405: "The route does not take this method",
     409: "The rules refuse it, or it exists already",
+    413: "The request body is over the limit",
+    415: "The request body is not JSON",
     422: "A value of the query, path or body is wrong; problems[].where.field names it",
     429: "Too many failed sign-ins",
     500: "An unexpected failure",

@@ -17,6 +17,7 @@ quarantined too, with that reason.
 from __future__ import annotations
 
 import csv
+import os
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -28,6 +29,8 @@ import pyarrow.parquet as pq
 
 from guildhall.core.problems import Location, Problem
 from guildhall.costing.data.schema import ALLOWED, LIMITS, SCHEMAS, TABLES
+from guildhall.files.csv_table import check_header
+from guildhall.files.reading import check_file, check_utf8_file, head_text
 
 _SQL_TYPES = {
     pa.int64(): "BIGINT",
@@ -56,49 +59,72 @@ class ImportReport:
 
 def _source(src: Path, table: str) -> Path | None:
     for candidate in (src / f"{table}.csv", src / f"{table}.parquet", src / table):
-        if candidate.exists():
+        if os.path.lexists(candidate):  # a broken link or a loop is found, then named
             return candidate
     return None
 
 
-def _parquet_sql(path: Path) -> str:
-    target = f"{path}/*.parquet" if path.is_dir() else str(path)
-    return f"read_parquet('{target}')"
+def _quoted(path: Path | str) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def _parquet_source(path: Path) -> tuple[str | None, list[Problem]]:
+    """The ``read_parquet`` of a file or a folder of parts, or why it cannot be read."""
+    if path.is_dir():
+        parts = sorted(path.glob("*.parquet"))
+        if not parts:
+            return None, [Problem(Location(file=str(path)), "the folder holds no .parquet files")]
+        bad = [p for p in map(check_file, parts) if p is not None]
+        return (None, bad) if bad else (f"read_parquet({_quoted(path / '*.parquet')})", [])
+    problem = check_file(path)
+    return (None, [problem]) if problem else (f"read_parquet({_quoted(path)})", [])
+
+
+def _csv_source(path: Path, fields: list[str]) -> tuple[str | None, list[Problem]]:
+    """The ``read_csv`` of a checked CSV file, or its problems (header, encoding, kind)."""
+    problem = check_file(path) or check_utf8_file(path)
+    if problem is not None:
+        return None, [problem]
+    try:
+        header = next(csv.reader([head_text(path).split("\n", 1)[0].rstrip("\r")]), [])
+    except csv.Error as exc:
+        return None, [Problem(Location(file=str(path), line=1), f"not valid CSV: {exc}")]
+    header = [h.strip() for h in header]
+    problems = check_header(header, str(path), required=fields)
+    if problems:
+        return None, problems
+    columns = ", ".join(f"{_quoted(h)}: 'VARCHAR'" for h in header)
+    return (
+        f"read_csv({_quoted(path)}, header=true, auto_detect=false, columns={{{columns}}},"
+        " quote='\"', escape='\"', strict_mode=false, null_padding=true)"
+    ), []
 
 
 def _load(con: duckdb.DuckDBPyConnection, table: str, path: Path) -> list[Problem]:
     """Load ``path`` as text into ``raw_TABLE`` with a ``_row`` number; problems of shape."""
     fields = SCHEMAS[table].names
-    if path.suffix == ".csv":
-        with path.open(newline="", encoding="utf-8") as handle:
-            header = next(csv.reader(handle), [])
-        missing = [f for f in fields if f not in header]
-        unknown = [h for h in header if h not in fields]
-        problems = [
-            Problem(Location(file=str(path), line=1, field=f), "the header lacks this column")
-            for f in missing
-        ] + [Problem(Location(file=str(path), line=1, field=h), "unknown column") for h in unknown]
-        if problems:
-            return problems
-        columns = ", ".join(f"'{h}': 'VARCHAR'" for h in header)
-        source = (
-            f"read_csv('{path}', header=true, auto_detect=false, columns={{{columns}}},"
-            " quote='\"', escape='\"', strict_mode=false, null_padding=true)"
+    is_csv = path.suffix == ".csv"
+    source, problems = _csv_source(path, fields) if is_csv else _parquet_source(path)
+    if source is None:
+        return problems
+    try:
+        if not is_csv:
+            present = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()]
+            missing = [f for f in fields if f not in present]
+            if missing:
+                return [
+                    Problem(Location(file=str(path), field=f), "the file lacks this column")
+                    for f in missing
+                ]
+        cast = ", ".join(f"CAST({f} AS VARCHAR) AS {f}" for f in fields)
+        con.execute(
+            f"CREATE TEMP TABLE raw_{table} AS SELECT row_number() OVER () AS _row, {cast}"
+            f" FROM {source}"
         )
-    else:
-        source = _parquet_sql(path)
-        present = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()]
-        missing = [f for f in fields if f not in present]
-        if missing:
-            return [
-                Problem(Location(file=str(path), field=f), "the file lacks this column")
-                for f in missing
-            ]
-    cast = ", ".join(f"CAST({f} AS VARCHAR) AS {f}" for f in fields)
-    con.execute(
-        f"CREATE TEMP TABLE raw_{table} AS SELECT row_number() OVER () AS _row, {cast}"
-        f" FROM {source}"
-    )
+    except duckdb.Error as exc:
+        kind = "CSV" if is_csv else "Parquet"
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return [Problem(Location(file=str(path)), f"cannot be read as {kind}: {reason}")]
     return []
 
 

@@ -21,7 +21,34 @@ MARKETS = (
     "electronic_sell_through",
     "free_tv_rerun",
     "pay_tv",
+    "syndication",
+    "foreign_free_tv",
+    "basic_cable",
+    "supplemental_markets",
+    "theatrical_on_free_tv",
 )
+"""Where a report line's revenue came from. New markets are appended (the generator draws
+them by index). ``free_tv_rerun`` is a network prime-time rerun; made-for-new-media reuse is
+not a market of its own but a ``new_media`` production in one of the four new-media
+markets. ``docs/data.md`` gives each market's meaning and the columns it reads."""
+TRADITIONAL_MARKETS = (
+    "free_tv_rerun",
+    "syndication",
+    "foreign_free_tv",
+    "basic_cable",
+    "pay_tv",
+    "supplemental_markets",
+    "theatrical_on_free_tv",
+)
+NEW_MEDIA_MARKETS = (
+    "rental",
+    "electronic_sell_through",
+    "ad_supported_streaming",
+    "subscription_streaming",
+)
+RUN_MARKETS = ("free_tv_rerun", "syndication", "basic_cable")
+"""Markets paid per run as a percentage of the applicable minimum: an event is one run and
+its ``units`` is the run's number (1 = the first rerun in that market)."""
 CATEGORIES = ("series_regular", "guest_star", "day_player", "background", "stunt")
 STANDINGS = ("active", "suspended", "honorary", "withdrawn")
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
+from guildhall.costing.formulas.traditional import ON_GROSS, RUNS, on_gross, per_run
 from guildhall.costing.params import Terms
 
 TRADITIONAL = ("theatrical", "network_tv", "cable_tv")
@@ -29,6 +30,25 @@ def after_cutoff(rows: ir.Table, terms: Terms) -> ir.BooleanValue:
         rows.production_start >= terms.date("library_cutoff_date_theatrical"),
         rows.production_start >= terms.date("library_cutoff_date_television"),
     )
+
+
+STREAMING = ("ad_supported_streaming", "subscription_streaming")
+
+
+def streaming_cut(rows: ir.Table, terms: Terms) -> ir.BooleanValue:
+    """``streaming_library_cutoff``: false for streaming of a TV program produced before
+    ``library_cutoff_date_television``, when the terms state that date (an agreement may
+    list the formula with the date left to a reading); true for every other row."""
+    if not terms.has("streaming_library_cutoff") or (
+        "library_cutoff_date_television" not in terms.values
+    ):
+        return ibis.literal(True)
+    cut = (
+        rows.market.isin(STREAMING)
+        & rows.medium.isin(("network_tv", "cable_tv"))
+        & (rows.production_start < terms.date("library_cutoff_date_television"))
+    )
+    return ~cut
 
 
 def free_window_days(rows: ir.Table, terms: Terms) -> ir.IntegerValue:
@@ -56,6 +76,7 @@ def rental(rows: ir.Table, terms: Terms, covered: ir.BooleanValue) -> ir.Integer
         rows.market.isin(("rental", "subscription_streaming"))
         & rows.medium.isin(TRADITIONAL)
         & after_cutoff(rows, terms)
+        & streaming_cut(rows, terms)
     )
     return ibis.ifelse(applies, rows.distributors_gross_cents * terms.rate("rental_percent"), 0)
 
@@ -64,8 +85,9 @@ def ad_supported_streaming(
     rows: ir.Table, terms: Terms, covered: ir.BooleanValue
 ) -> ir.IntegerValue:
     """Ad-supported streaming paid on gross: features (``theatrical_streaming_residual``),
-    library TV (``television_library_streaming_residual``), and new TV after the free
-    window and the fixed periods (the gross part of ``ad_supported_streaming_residual``)."""
+    library TV (``television_library_streaming_residual``), and new network programs after
+    the free window and the fixed periods (the gross part of
+    ``ad_supported_streaming_residual``; a cable program earns the fixed residual only)."""
     is_tv = rows.medium.isin(("network_tv", "cable_tv"))
     fixed_days = (
         rows.days_since_first_exhibition
@@ -82,9 +104,11 @@ def ad_supported_streaming(
             (is_tv & ~is_new_program(rows, terms), terms.rate("library_streaming_percent"))
         )
     if terms.has("ad_supported_streaming_residual"):
+        # Cable programs are outside the gross formula: their streaming earns the fixed
+        # residual only.
         cases.append(
             (
-                is_tv & is_new_program(rows, terms) & fixed_days,
+                (rows.medium == "network_tv") & is_new_program(rows, terms) & fixed_days,
                 terms.rate("streaming_gross_percent"),
             )
         )
@@ -95,6 +119,7 @@ def ad_supported_streaming(
         (rows.market == "ad_supported_streaming")
         & rows.medium.isin(TRADITIONAL)
         & after_cutoff(rows, terms)
+        & streaming_cut(rows, terms)
     )
     return ibis.ifelse(applies, rows.distributors_gross_cents * rate, 0)
 
@@ -126,5 +151,7 @@ PER_EVENT = {
     "rental": rental,
     "ad_supported_streaming": ad_supported_streaming,
     "new_media_reuse": new_media_reuse,
+    **{kind: per_run(kind) for kind in RUNS},
+    **{kind: on_gross(kind) for kind in ON_GROSS},
 }
 """Kind of payment → formula; every formula returns 0 where its catalogue formulas are absent."""

@@ -1,9 +1,12 @@
 """The fixed residual for ad-supported streaming of a new TV program after its free window.
 
 After the free window (longer for a new series), each 26-week period in which the
-program is streamed, up to the agreement's number of such periods, pays a fixed
-percentage of the program's residual base, once, in the first revenue period of that
-26-week period.
+program is streamed, up to the agreement's number of such periods, pays each performer a
+fixed percentage of the performer's own applicable minimum, once, in the first revenue
+period of that 26-week period: the program's amount is that percentage of the sum of its
+performers' minimums in the contract year of that period, shared in proportion to them.
+An agreement not figured on performers' minimums (writers', directors') pays the
+percentage of the production's residual base.
 """
 
 from __future__ import annotations
@@ -16,8 +19,14 @@ from guildhall.costing.formulas.per_event import (
     fixed_period_days,
     free_window_days,
     is_new_program,
+    streaming_cut,
 )
-from guildhall.costing.params import Terms
+from guildhall.costing.formulas.traditional import (
+    minimum_column,
+    period_minimum,
+    uses_minimums,
+)
+from guildhall.costing.params import CONTRACT_YEARS, Terms
 
 
 def streaming_fixed(rows: ir.Table, terms: Terms) -> ir.Table:
@@ -33,16 +42,22 @@ def streaming_fixed(rows: ir.Table, terms: Terms) -> ir.Table:
         & rows.medium.isin(("network_tv", "cable_tv"))
         & is_new_program(rows, terms)
         & after_cutoff(rows, terms)
+        & streaming_cut(rows, terms)
         & (since_window >= 0)
         & (since_window < periods * period_days)
     )
     block = (streamed.days_since_first_exhibition - window) // period_days
     blocks = streamed.mutate(block=block)
+    minimums = (
+        [minimum_column(terms, y) for y in range(CONTRACT_YEARS)]
+        if uses_minimums(terms)
+        else ["residual_base_cents"]
+    )
     earned = blocks.group_by(["production_id", "block"]).aggregate(
         period_start=blocks.period_start.min(),
-        residual_base_cents=blocks.residual_base_cents.max(),
+        **{name: blocks[name].max() for name in minimums},
     )
-    paid = earned.mutate(micro=earned.residual_base_cents * terms.rate("fixed_residual_percent"))
+    paid = earned.mutate(micro=period_minimum(earned, terms) * terms.rate("fixed_residual_percent"))
     per_period = paid.group_by(["production_id", "period_start"]).aggregate(
         micro=int64(paid.micro.sum())
     )

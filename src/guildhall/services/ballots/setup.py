@@ -21,6 +21,7 @@ from guildhall.ballots.trustee_steps import public_trustees
 from guildhall.core.clock import Clock
 from guildhall.core.errors import Conflict, InvalidInput
 from guildhall.files import output
+from guildhall.files.reading import CSV_LIMIT, require_text
 from guildhall.services import cases
 from guildhall.services.ballots._common import (
     current_time,
@@ -103,8 +104,8 @@ def import_roll(
     clock: Clock | None = None,
 ) -> tuple[int, int]:
     """Import the members eligible on ``record_date``; returns (eligible, not eligible)."""
-    roll, problems = read_roll(path.read_text(encoding="utf-8"), record_date=record_date,
-                               file=str(path))  # fmt: skip
+    text = require_text(path, limit=CSV_LIMIT)
+    roll, problems = read_roll(text, record_date=record_date, file=str(path))
     if problems:
         raise InvalidInput(problems)
     now = current_time(clock)

@@ -14,6 +14,7 @@ from guildhall.ballots import trustee_steps as steps
 from guildhall.ballots.crypto import group
 from guildhall.ballots.crypto.trustees import TrusteeKey
 from guildhall.ballots.errors import CryptoError
+from guildhall.files.reading import BOARD_LIMIT, require_text
 from guildhall.services.ballots.files import problem, read_json, refuse_existing, write_new
 
 T = TypeVar("T")
@@ -96,10 +97,8 @@ def decrypt(board_path: Path, *, key_path: Path, share_path: Path) -> dict[str, 
     """After the vote closes: this trustee's decryption share of the board's total."""
     refuse_existing(share_path)
     key = read_key(key_path)
-    try:
-        lines = [ln for ln in board_path.read_text(encoding="utf-8").splitlines() if ln.strip()]
-    except OSError as exc:
-        raise problem(board_path, f"cannot be read: {exc}") from exc
+    text = require_text(board_path, limit=BOARD_LIMIT)
+    lines = [ln for ln in text.splitlines() if ln.strip()]
     share = _checked(lambda: steps.decryption_share_of_board(key, lines), board_path)
     write_new(share_path, share, private=False)
     return share

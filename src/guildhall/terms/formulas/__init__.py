@@ -26,6 +26,19 @@ from guildhall.terms.formulas.residuals import (
     television_library_streaming_residual,
     theatrical_streaming_residual,
 )
+from guildhall.terms.formulas.traditional import (
+    applicable_minimum,
+    basic_cable_residual,
+    foreign_free_tv_residual,
+    minimum_increase,
+    network_rerun_residual,
+    pay_tv_residual,
+    pension_health_contribution,
+    streaming_library_cutoff,
+    supplemental_markets_residual,
+    syndication_residual,
+    theatrical_free_tv_residual,
+)
 
 FORMULAS: Mapping[str, Formula] = MappingProxyType(
     {
@@ -42,6 +55,17 @@ FORMULAS: Mapping[str, Formula] = MappingProxyType(
             force_majeure_suspension_pay,
             streaming_participation_bonus,
             streaming_participation_fund,
+            network_rerun_residual,
+            syndication_residual,
+            basic_cable_residual,
+            foreign_free_tv_residual,
+            pay_tv_residual,
+            theatrical_free_tv_residual,
+            supplemental_markets_residual,
+            applicable_minimum,
+            minimum_increase,
+            pension_health_contribution,
+            streaming_library_cutoff,
         )
     }
 )
@@ -52,14 +76,25 @@ __all__ = [
     "Params",
     "Row",
     "ad_supported_streaming_residual",
+    "applicable_minimum",
+    "basic_cable_residual",
     "electronic_sell_through_residual",
     "force_majeure_suspension_pay",
+    "foreign_free_tv_residual",
     "library_cutoff",
     "made_for_new_media_reuse_residual",
+    "minimum_increase",
+    "network_rerun_residual",
     "new_media_jurisdiction",
+    "pay_tv_residual",
+    "pension_health_contribution",
     "rental_residual",
+    "streaming_library_cutoff",
     "streaming_participation_bonus",
     "streaming_participation_fund",
+    "supplemental_markets_residual",
+    "syndication_residual",
     "television_library_streaming_residual",
+    "theatrical_free_tv_residual",
     "theatrical_streaming_residual",
 ]

@@ -109,9 +109,9 @@ def choice(params: Params, name: str) -> str:
 
 def choices(params: Params, name: str) -> tuple[str, ...]:
     value = params[name]
-    if not isinstance(value, tuple):
+    if not isinstance(value, tuple) or not all(isinstance(v, str) for v in value):
         raise TypeError(f"parameter {name} must be a list of choices, not {value!r}")
-    return value
+    return tuple(str(v) for v in value)
 
 
 def cents_in(row: Row, name: str) -> int:

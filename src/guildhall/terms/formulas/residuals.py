@@ -85,6 +85,7 @@ def electronic_sell_through_residual(params: Params, row: Row) -> int:
     ),
     reads_inputs=(
         "is_new_series",
+        "is_cable_program",
         "exhibition_days_from",
         "exhibition_days_to",
         "residual_base_cents",
@@ -101,7 +102,8 @@ def ad_supported_streaming_residual(params: Params, row: Row) -> int:
     ``fixed_residual_period_weeks`` weeks each owe ``fixed_residual_percent`` of the
     residual base, once for every such period that begins inside the row. After them,
     ``streaming_gross_percent`` of distributor's gross is owed, pro rata by day when the
-    change falls inside the row.
+    change falls inside the row. A program made for cable is outside the gross formula:
+    its streaming earns the fixed residual only.
     """
     start = count_in(row, "exhibition_days_from")
     end = count_in(row, "exhibition_days_to")
@@ -116,7 +118,7 @@ def ad_supported_streaming_residual(params: Params, row: Row) -> int:
     fixed_end = window + periods * period_days
     begun = sum(1 for k in range(periods) if start <= window + k * period_days < end)
     fixed = begun * cents_in(row, "residual_base_cents") * percent(params, "fixed_residual_percent")
-    gross_days = max(0, end - max(start, fixed_end))
+    gross_days = 0 if flag_in(row, "is_cable_program") else max(0, end - max(start, fixed_end))
     gross = cents_in(row, "distributors_gross_cents")
     on_gross = gross * gross_days * percent(params, "streaming_gross_percent") / (end - start)
     return round_cents(fixed + on_gross)

@@ -1,4 +1,10 @@
-"""Serving the web app for real and pointing headless Chromium at it, for page tests."""
+"""Serving the web app for real and pointing headless Chromium at it, for page tests.
+
+``chromium_browser()`` drives Debian's Chromium (``/usr/bin/chromium``, installed by
+``scripts/system-deps.sh``) through Playwright from PyPI, with its executable path set:
+no browser is ever downloaded. ``chromium()`` runs the same binary on the command line
+(screenshots, ``--dump-dom``).
+"""
 
 from __future__ import annotations
 
@@ -13,6 +19,9 @@ from pathlib import Path
 
 import uvicorn
 from fastapi import FastAPI
+from playwright.sync_api import Browser, sync_playwright
+
+CHROMIUM = "/usr/bin/chromium"
 
 CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -43,9 +52,25 @@ def served(app: FastAPI) -> Iterator[str]:
 
 def chromium(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     """Run headless Chromium with a fresh profile in ``cwd``."""
-    binary = shutil.which("chromium")
+    binary = CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
     assert binary, "headless Chromium is needed (scripts/system-deps.sh installs it)"
     return subprocess.run(
         [binary, *CHROMIUM_FLAGS, f"--user-data-dir={cwd / 'profile'}", *args],
         capture_output=True, text=True, timeout=120, cwd=cwd, check=False,
     )  # fmt: skip
+
+
+@contextmanager
+def chromium_browser() -> Iterator[Browser]:
+    """Headless Chromium under Playwright, from the system's binary."""
+    assert Path(CHROMIUM).exists(), "headless Chromium is needed (scripts/system-deps.sh)"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"],
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()

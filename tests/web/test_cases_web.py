@@ -6,13 +6,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from tests.bargaining.helpers import ATTACKS, GOOD_STATEMENT
 
 from guildhall.services import cases
 from guildhall.services.case_views import web_address
 from guildhall.web.app import create_app
-from guildhall.web.deps import recording_user
+
+from .sign_in import signed_in
 
 CASE = Path(__file__).resolve().parents[2] / "cases" / "sag-2008" / "case.yaml"
 
@@ -31,9 +33,25 @@ CALL: dict[str, Any] = {
 
 
 @pytest.fixture
-def client(database_url: str) -> TestClient:
+def app(database_url: str) -> FastAPI:
     cases.load_case_file(database_url, CASE, recorded_by="loader")
-    return TestClient(create_app(database_url))
+    return create_app(database_url)
+
+
+@pytest.fixture
+def client(app: FastAPI, database_url: str) -> TestClient:
+    """Staff, signed in: they record the parties' acts."""
+    return signed_in(app, database_url, "staff")
+
+
+@pytest.fixture
+def board(app: FastAPI, database_url: str) -> TestClient:
+    return signed_in(app, database_url, "national_board")
+
+
+@pytest.fixture
+def committee(app: FastAPI, database_url: str) -> TestClient:
+    return signed_in(app, database_url, "negotiating_committee")
 
 
 def test_the_case_page_shows_the_timeline_and_the_conflicts(client: TestClient) -> None:
@@ -60,8 +78,10 @@ def test_the_api_returns_the_same_record_as_the_cli(client: TestClient) -> None:
     assert {c["id"] for c in data["conflicts"]} >= {"strike-authorization-threshold"}
 
 
-def test_a_refused_event_is_a_409_problem_and_nothing_is_written(client: TestClient) -> None:
-    response = client.post("/api/cases/sag-2008/events", json=CALL)
+def test_a_refused_event_is_a_409_problem_and_nothing_is_written(
+    client: TestClient, board: TestClient
+) -> None:
+    response = board.post("/api/cases/sag-2008/events", json=CALL)
     assert response.status_code == 409
     assert response.headers["content-type"] == "application/problem+json"
     body = response.json()
@@ -70,8 +90,8 @@ def test_a_refused_event_is_a_409_problem_and_nothing_is_written(client: TestCli
     assert len(client.get("/api/cases/sag-2008").json()["events"]) == 36
 
 
-def test_a_bad_event_is_a_422_problem_naming_the_field(client: TestClient) -> None:
-    response = client.post("/api/cases/sag-2008/events", json={**CALL, "decision": "maybe"})
+def test_a_bad_event_is_a_422_problem_naming_the_field(board: TestClient) -> None:
+    response = board.post("/api/cases/sag-2008/events", json={**CALL, "decision": "maybe"})
     assert response.status_code == 422
     body = response.json()
     assert body["type"] == "/problems/invalid-input"
@@ -79,12 +99,13 @@ def test_a_bad_event_is_a_422_problem_naming_the_field(client: TestClient) -> No
     assert body["problems"][0]["where"] == {"file": "request body", "field": "decision"}
 
 
-def test_an_allowed_event_is_recorded(client: TestClient) -> None:
-    event = {**CALL, "kind": "mediation_failed_determination", "by": "negotiating_committee"}
+def test_an_allowed_event_is_recorded_as_the_signed_in_body(committee: TestClient) -> None:
+    event = {**CALL, "kind": "mediation_failed_determination", "by": "amptp"}
     del event["decision"]
-    response = client.post("/api/cases/sag-2008/events", json=event)
+    response = committee.post("/api/cases/sag-2008/events", json=event)
     assert response.status_code == 201
     assert response.json()["seq"] == 37
+    assert response.json()["by"] == "negotiating_committee", "the body is the signed-in one"
 
 
 def test_an_unknown_case_is_a_404_problem(client: TestClient) -> None:
@@ -121,7 +142,13 @@ def test_the_api_refuses_what_a_case_file_may_not_hold(client: TestClient, attac
     assert client.get("/api/cases/sag-2008").json() == before
 
 
-def test_a_backdated_close_is_a_409_naming_the_later_close(client: TestClient) -> None:
+def test_a_backdated_close_is_refused_naming_the_later_close(
+    committee: TestClient, database_url: str
+) -> None:
+    """Votes open and close through their election only; the rules still guard the record
+    the election writes to."""
+    from guildhall.core.errors import RuleRefused
+
     minutes = {"id": "minutes", "title": "Minutes", "text": "Mediation has failed. 7500 yes."}
     steps = [
         {**CALL, "kind": "mediation_failed_determination", "by": "negotiating_committee",
@@ -137,29 +164,26 @@ def test_a_backdated_close_is_a_409_naming_the_later_close(client: TestClient) -
     for step in steps:
         step.pop("decision")
         step = {k: v for k, v in step.items() if v is not None}
-        assert client.post("/api/cases/sag-2008/events", json=step).status_code == 201
+        cases.add_event(database_url, "sag-2008", step, recorded_by="election")
     early = {**steps[2], "id": "early", "date": "2008-12-20", "yes": 10, "no": 90}
     early = {k: v for k, v in early.items() if v is not None}
-    response = client.post("/api/cases/sag-2008/events", json=early)
-    assert response.status_code == 409
-    problem = response.json()["problems"][0]
-    assert problem["rule"] == "vote-closes-an-open-vote"
-    assert "#39 sa-closed of 2009-01-10 (vote_closed) would break a rule" in problem["what"]
-    assert len(client.get("/api/cases/sag-2008").json()["events"]) == 39
+    response = committee.post("/api/cases/sag-2008/events", json=early)
+    assert response.status_code == 403, "no one posts a vote's result"
+    with pytest.raises(RuleRefused) as refused:
+        cases.add_event(database_url, "sag-2008", early, recorded_by="election")
+    problem = refused.value.problems[0]
+    assert problem.rule == "vote-closes-an-open-vote"
+    assert "#39 sa-closed of 2009-01-10 (vote_closed) would break a rule" in problem.what
+    assert len(committee.get("/api/cases/sag-2008").json()["events"]) == 39
 
 
-def test_the_api_records_who_the_recording_dependency_names(database_url: str) -> None:
-    cases.load_case_file(database_url, CASE, recorded_by="loader")
-    app = create_app(database_url)
-    app.dependency_overrides[recording_user] = lambda: "signed-in-user"
-    response = TestClient(app).post("/api/cases/sag-2008/events", json=GOOD_STATEMENT)
+def test_the_api_records_the_signed_in_account_as_the_recorder(client: TestClient) -> None:
+    response = client.post("/api/cases/sag-2008/events", json=GOOD_STATEMENT)
     assert response.status_code == 201
-    assert response.json()["recorded_by"] == "signed-in-user"
+    assert response.json()["recorded_by"] == "staff@guild.test (staff)"
     assert response.json()["recorded_at"]
-    unsigned = TestClient(create_app(database_url)).post(
-        "/api/cases/sag-2008/events", json={**GOOD_STATEMENT, "id": "other"}
-    )
-    assert unsigned.json()["recorded_by"] == "web"
+    html = client.get("/cases/sag-2008").text
+    assert "by staff@guild.test (staff)" in html
 
 
 def test_a_correction_shows_on_the_case_page_beside_what_it_corrects(client: TestClient) -> None:

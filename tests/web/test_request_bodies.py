@@ -12,14 +12,17 @@ from guildhall.services import cases
 from guildhall.web.app import create_app
 from guildhall.web.problems import MAX_BODY
 
+from .sign_in import signed_in
+
 CASE = Path(__file__).resolve().parents[2] / "cases" / "sag-2008" / "case.yaml"
 EVENTS = "/api/cases/sag-2008/events"
 
 
 @pytest.fixture
 def client(sqlite_url: str) -> TestClient:
+    """Staff, signed in: the body checks come after the role check."""
     cases.load_case_file(sqlite_url, CASE, recorded_by="loader")
-    client = TestClient(create_app(sqlite_url))
+    client = signed_in(create_app(sqlite_url), sqlite_url, "staff")
     client.headers["accept"] = "application/json"
     return client
 

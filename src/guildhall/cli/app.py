@@ -34,6 +34,7 @@ from guildhall.cli import demo as demo_cli
 from guildhall.cli import ledger as ledger_cli
 from guildhall.cli import serve as serve_cli
 from guildhall.cli import terms as terms_cli
+from guildhall.cli import users as users_cli
 from guildhall.cli.context import set_database
 from guildhall.cli.help_text import plain_type_labels
 from guildhall.cli.output import print_problems
@@ -107,6 +108,7 @@ app.add_typer(ballots_cli.app, name="ballots")
 app.add_typer(cost_cli.app, name="cost")
 app.add_typer(data_cli.app, name="data")
 app.add_typer(terms_cli.app, name="terms")
+app.add_typer(users_cli.app, name="users")
 app.add_typer(ledger_cli.app, name="ledger")
 app.command(name="demo")(demo_cli.demo)
 app.command(name="serve")(serve_cli.serve)

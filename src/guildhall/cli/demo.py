@@ -1,7 +1,9 @@
 """``guildhall demo``: the main job on embedded defaults.
 
 A fresh SQLite store with the ``sag-2008`` case, a generated data set (DuckDB over
-Parquet), the three 2008 positions costed side by side, then the web app over all of it.
+Parquet), the three 2008 positions costed side by side, one account for each role of the
+web app (passwords generated for this run and printed, never stored in a file), then the
+web app over all of it.
 """
 
 from __future__ import annotations
@@ -73,11 +75,20 @@ def demo(
     chart = ["--chart", str(folder / "cost.png"), "--force"]  # the demo's own chart
     _check(run(["cost", *POSITIONS, "--data", str(data), *chart]))
     typer.echo(f"\nChart: {folder / 'cost.png'}")
+    from guildhall.services.demo_accounts import add_demo_accounts
+
+    made = add_demo_accounts(url, data)
+    typer.echo(f"\nSign in at http://{host}:{port}/sign-in as any of these (this run only):\n")
+    for a in made:
+        member = f"  (member {a.member_id})" if a.member_id else ""
+        typer.echo(f"  {a.role:<22} {a.email:<42} {a.password}{member}")
+    typer.echo(f"\nOne-time sign-in links are written to {folder / 'mail'}")
     if not serve:
         typer.echo(f"Store: {url}. Serve it with: guildhall --db {url} serve")
         return
     os.environ["GUILDHALL_DATABASE_URL"] = url
     os.environ["GUILDHALL_DATA_DIR"] = str(data)
+    os.environ["GUILDHALL_MAIL_DIR"] = str(folder / "mail")
     typer.echo(f"\nGuildhall is at http://{host}:{port}/cases/sag-2008 (Ctrl-C stops it)")
     import uvicorn
 

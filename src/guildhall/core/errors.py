@@ -6,7 +6,10 @@
      ├── InvalidInput        input a person gave was wrong; carries Problems (exit 2, HTTP 422)
      │    └── RuleRefused    an event the bargaining rules do not allow now (HTTP 409)
      ├── NotFound            a case, agreement or election that does not exist (exit 2, 404)
-     └── Conflict            the store already holds what was to be created (exit 2, 409)
+     ├── Conflict            the store already holds what was to be created (exit 2, 409)
+     ├── NotSignedIn         the web action needs a signed-in account (HTTP 401)
+     ├── NotAllowed          the signed-in role may not do this (HTTP 403)
+     └── TooManyAttempts     too many failed sign-ins; wait (HTTP 429)
 
 Programming errors are left as Python's own exceptions.
 """
@@ -42,3 +45,19 @@ class NotFound(GuildhallError):
 
 class Conflict(GuildhallError):
     """The thing to be created exists already."""
+
+
+class NotSignedIn(GuildhallError):
+    """The action needs a signed-in account and there is none (HTTP 401)."""
+
+
+class NotAllowed(GuildhallError):
+    """The signed-in account's role may not do this (HTTP 403)."""
+
+
+class TooManyAttempts(GuildhallError):
+    """Too many failed sign-ins for an account or from an address; try again later (429)."""
+
+    def __init__(self, message: str, retry_after_seconds: int) -> None:
+        self.retry_after_seconds = retry_after_seconds
+        super().__init__(message)

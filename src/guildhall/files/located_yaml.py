@@ -77,6 +77,9 @@ class YamlDocument:
 
     def where(self, path: PathKey, *, key: bool = False) -> Location:
         """The location of the value at ``path`` (or of its key); the nearest known ancestor."""
+        if not self.value_at and not self.key_at:
+            # data that came from no file (a request's JSON body): name the field instead
+            return Location(field=".".join(str(p) for p in path) or None)
         table = self.key_at if key else self.value_at
         probe = tuple(path)
         while probe:

@@ -27,9 +27,6 @@ DEFAULT_AGREEMENTS = ("sag-2005", "amptp-2008-final-offer", "sag-2008-threshold-
 DEFAULT_DIFF = ("amptp-2008-final-offer", "sag-2008-threshold-proposals")
 """The diff the terms pages link to first: the studios' offer against the guild's answer."""
 
-SYNTH_COMMAND = "guildhall data synth {dir} --members 2000 --titles 200 --events 20000"
-"""What a person runs to make a data set when there is none."""
-
 
 def plain(data: Any) -> Any:
     """Data as JSON shows it, the way the CLI writes it: dates ISO, ``Decimal`` as text."""
@@ -84,8 +81,7 @@ def _require_data(data_dir: Path) -> None:
     missing = missing_tables(data_dir)
     if missing:
         raise NotFound(
-            f"no complete data set in {data_dir} (missing {', '.join(missing)}); "
-            f"make one with `{SYNTH_COMMAND.format(dir=data_dir)}`"
+            f"no complete earnings data set has been loaded (it lacks {', '.join(missing)})"
         )
 
 
@@ -152,7 +148,7 @@ def performer(
     result = compare(data_dir, agreement_ids, readings, performer_id)
     view = result.performer
     if view is None or view["credits"] == 0:
-        raise NotFound(f"performer {performer_id} has no credits in the data set {data_dir}")
+        raise NotFound(f"performer {performer_id} has no credits in the data set")
     base = view["agreements"][0]["total_cents"]
     rows = [{**row, "change_cents": row["total_cents"] - base} for row in view["agreements"]]
     return {

@@ -127,14 +127,32 @@ class Store:
         self.engine.dispose()
 
 
-_opened: dict[str, Store] = {}
+_opened: dict[str, tuple[Store, tuple[int, int] | None]] = {}
+
+
+def _file_identity(url: str) -> tuple[int, int] | None:
+    """The device and inode of a SQLite store's file (``None`` for other databases)."""
+    parsed = make_url(url)
+    if not parsed.drivername.startswith("sqlite") or parsed.database in (None, "", ":memory:"):
+        return None
+    try:
+        found = Path(parsed.database).stat()
+    except FileNotFoundError:
+        return (-1, -1)
+    return (found.st_dev, found.st_ino)
 
 
 def store_for(url: str) -> Store:
-    """The process's open store for ``url``: opened and migrated on first use, then kept."""
-    store = _opened.get(url)
-    if store is None:
-        store = _opened[url] = Store(url)
+    """The process's open store for ``url``: opened and migrated on first use, then kept;
+    opened afresh when a SQLite file was removed or replaced since."""
+    kept = _opened.get(url)
+    identity = _file_identity(url)
+    if kept is not None and kept[1] == identity:
+        return kept[0]
+    if kept is not None:
+        kept[0].close()
+    store = Store(url)
+    _opened[url] = (store, _file_identity(url))
     return store
 
 

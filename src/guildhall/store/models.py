@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from guildhall.store import account_tables as account_tables
 from guildhall.store import ballot_tables as ballot_tables
 from guildhall.store import case_tables as case_tables
 from guildhall.store import ledger_tables as ledger_tables

@@ -1,14 +1,31 @@
-"""Typed request dependencies: the database URL and the page templates."""
+"""Typed request dependencies: the database URL and the page templates.
+
+Every page is given ``account`` (the signed-in person, or ``None``) and ``csrf`` (the token
+its forms carry) by the templates' context processor.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.templating import Jinja2Templates
 
-TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
+from guildhall.core.errors import NotSignedIn
+
+
+def _page_context(request: Request) -> dict[str, Any]:
+    from guildhall.web.access import csrf_token, current_account
+
+    if not hasattr(request.app.state, "secret"):
+        return {"account": None, "csrf": ""}
+    return {"account": current_account(request), "csrf": csrf_token(request)}
+
+
+TEMPLATES = Jinja2Templates(
+    directory=Path(__file__).parent / "templates", context_processors=[_page_context]
+)
 
 
 def _database_url(request: Request) -> str:
@@ -19,10 +36,14 @@ DatabaseUrl = Annotated[str, Depends(_database_url)]
 
 
 def recording_user(request: Request) -> str:
-    """Who is recording what a request writes to the record. Until the web app signs people
-    in, this is the name the app was started with (``app.state.recording_user``), else
-    ``web``; sign-in replaces this dependency with the signed-in user's name."""
-    return str(getattr(request.app.state, "recording_user", None) or "web")
+    """Who is recording what a request writes to the record: the signed-in account, as
+    ``email (role)``. Routes that write declare their roles, so there is always one."""
+    from guildhall.web.access import current_account
+
+    account = current_account(request)
+    if account is None:
+        raise NotSignedIn("sign in to record anything")
+    return f"{account.email} ({account.role})"
 
 
 RecordedBy = Annotated[str, Depends(recording_user)]

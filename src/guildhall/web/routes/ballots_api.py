@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
 from guildhall.services import web_views
+from guildhall.web.access import public
 from guildhall.web.deps import DatabaseUrl
 from guildhall.web.routes.ballots_pages import Tracker
 
-router = APIRouter(prefix="/api/elections", tags=["elections"])
+router = APIRouter(prefix="/api/elections", tags=["elections"], dependencies=[Depends(public())])
 
 
 @router.get("")

@@ -6,13 +6,14 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from guildhall.services import ballots, web_views
+from guildhall.web.access import public
 from guildhall.web.deps import TEMPLATES, DatabaseUrl
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, dependencies=[Depends(public())])
 
 LIFECYCLE = (
     ("created_at", "Created; trustees' keys made"),

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from guildhall.bargaining.corrections import superseded
 from guildhall.services import cases
 from guildhall.services.case_views import setting_value, web_address
+from guildhall.web.access import public
 from guildhall.web.deps import TEMPLATES, DatabaseUrl
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, dependencies=[Depends(public())])
 
 TEMPLATES.env.filters["web_address"] = web_address
 

@@ -9,10 +9,13 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from guildhall.core.errors import NotAllowed
 from guildhall.core.money import format_cents
 from guildhall.costing.charts import KIND_LABELS
 from guildhall.costing.compare import BANDS, Comparison
 from guildhall.services import web_views
+from guildhall.services.accounts import Account
+from guildhall.web.access import allow, public
 from guildhall.web.deps import TEMPLATES
 
 router = APIRouter(include_in_schema=False)
@@ -50,6 +53,16 @@ PerformerId = Annotated[int, PathParam(ge=1, description="The member's performer
 
 DEFAULT = ",".join(web_views.DEFAULT_AGREEMENTS)
 
+PROJECTION_ROLES = ("member", "staff", "negotiating_committee")
+Viewer = Annotated[Account, Depends(allow(*PROJECTION_ROLES))]
+"""A member (their own projection only), staff or the negotiating committee, signed in."""
+
+
+def own_or_refused(viewer: Account, performer_id: int) -> None:
+    """A member sees their own projection and nobody else's."""
+    if viewer.role == "member" and viewer.member_id != str(performer_id):
+        raise NotAllowed("a member sees their own projection only")
+
 
 def query_string(ids: list[str], readings: dict[str, str]) -> str:
     """The query that asks for the same comparison again (for the chart and the JSON)."""
@@ -61,12 +74,7 @@ def _no_data(request: Request, data_dir: Path, ids: list[str]) -> Response:
     return TEMPLATES.TemplateResponse(
         request,
         "costing_no_data.html",
-        {
-            "data_dir": data_dir,
-            "missing": web_views.missing_tables(data_dir),
-            "command": web_views.SYNTH_COMMAND.format(dir=data_dir),
-            "ids": ids,
-        },
+        {"missing": web_views.missing_tables(data_dir), "ids": ids},
     )
 
 
@@ -87,7 +95,7 @@ def _context(result: Comparison) -> dict[str, Any]:
     }
 
 
-@router.get("/costing", response_class=HTMLResponse)
+@router.get("/costing", response_class=HTMLResponse, dependencies=[Depends(public())])
 def costing_page(
     request: Request, data_dir: DataDir, agreements: Agreements = DEFAULT, reading: Readings = None
 ) -> Response:
@@ -103,7 +111,7 @@ def costing_page(
     )
 
 
-@router.get("/costing/chart.png")
+@router.get("/costing/chart.png", dependencies=[Depends(public())])
 def costing_chart(
     data_dir: DataDir, agreements: Agreements = DEFAULT, reading: Readings = None
 ) -> Response:
@@ -118,10 +126,12 @@ def costing_chart(
 
 @router.get("/costing/performer")
 def performer_lookup(
+    viewer: Viewer,
     performer_id: Annotated[int, Query(alias="id", ge=1, description="Performer id.")],
     agreements: Agreements = DEFAULT,
 ) -> Response:
     """Where the page's look-up form lands: the member's own page."""
+    own_or_refused(viewer, performer_id)
     ids = web_views.parse_agreement_ids(agreements)
     return RedirectResponse(
         f"/costing/performer/{performer_id}?{query_string(ids, {})}", status_code=303
@@ -131,11 +141,13 @@ def performer_lookup(
 @router.get("/costing/performer/{performer_id}", response_class=HTMLResponse)
 def performer_page(
     request: Request,
+    viewer: Viewer,
     performer_id: PerformerId,
     data_dir: DataDir,
     agreements: Agreements = DEFAULT,
     reading: Readings = None,
 ) -> Response:
+    own_or_refused(viewer, performer_id)
     ids = web_views.parse_agreement_ids(agreements)
     readings = web_views.parse_readings(reading or [])
     if web_views.missing_tables(data_dir):

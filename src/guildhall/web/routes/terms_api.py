@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 
 from guildhall.services import terms, web_views
+from guildhall.web.access import public
 
-router = APIRouter(prefix="/api/terms", tags=["terms"])
+router = APIRouter(prefix="/api/terms", tags=["terms"], dependencies=[Depends(public())])
 
 A, B = web_views.DEFAULT_DIFF
 

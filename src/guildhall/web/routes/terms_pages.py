@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from guildhall.services import terms, web_views
+from guildhall.web.access import public
 from guildhall.web.deps import TEMPLATES
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, dependencies=[Depends(public())])
 
 A, B = web_views.DEFAULT_DIFF
 

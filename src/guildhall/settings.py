@@ -12,6 +12,8 @@ secret_key                  ``GUILDHALL_SECRET_KEY``                   none (dev
                                                                        once per process)
 mail_dir                    ``GUILDHALL_MAIL_DIR``                     none: sign-in links go to the
                                                                        console
+board_key                   ``GUILDHALL_BOARD_KEY``                    none: the web app cannot
+                                                                       certify a vote
 ==========================  =========================================  =============================
 
 Outside ``development`` (``GUILDHALL_ENV=production``, say) the web app refuses to start
@@ -52,6 +54,9 @@ class Settings:
     environment: str = DEVELOPMENT
     secret_key: str | None = None
     mail_dir: Path | None = None
+    board_key: Path | None = None
+    """The board server's private key file (``guildhall ballots identity new board``): it
+    signs the certified result of a vote certified from the web app."""
 
     @property
     def development(self) -> bool:
@@ -87,6 +92,7 @@ class Settings:
             environment=(source.get("GUILDHALL_ENV") or DEVELOPMENT).strip().lower(),
             secret_key=source.get("GUILDHALL_SECRET_KEY"),
             mail_dir=Path(m) if (m := source.get("GUILDHALL_MAIL_DIR")) else None,
+            board_key=Path(k) if (k := source.get("GUILDHALL_BOARD_KEY")) else None,
         )
 
 

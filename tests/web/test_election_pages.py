@@ -12,7 +12,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from guildhall.services import ballots
-from guildhall.services.ballots import trustee
+from guildhall.services.ballots import authority, identities, trustee
+from guildhall.settings import Settings
 from guildhall.web.app import create_app
 
 from .sign_in import signed_in
@@ -25,7 +26,10 @@ def _form_token(client: TestClient, url: str) -> str:
 def test_a_vote_runs_from_roll_to_certified_result_through_the_pages(
     database_url: str, tmp_path: Path
 ) -> None:
-    app: FastAPI = create_app(database_url)
+    ids = tmp_path / "ids"
+    identities.new("authority", "a", key_path=ids / "a.key", public_path=ids / "a.json")
+    identities.new("board", "b", key_path=ids / "b.key", public_path=ids / "b.json")
+    app: FastAPI = create_app(database_url, settings=Settings(board_key=ids / "b.key"))
     staff = signed_in(app, database_url, "staff")
     committee = signed_in(app, database_url, "negotiating_committee")
     member = signed_in(app, database_url, "member", "m0")
@@ -35,7 +39,8 @@ def test_a_vote_runs_from_roll_to_certified_result_through_the_pages(
     keys = tmp_path / "keys"
     ballots.create(database_url, election_id="rat", question="ratification",
                    text="Do you ratify?", opens_at=now - timedelta(minutes=1), closes_at=closes,
-                   trustees=3, quorum=2, key_dir=keys)  # fmt: skip
+                   trustees=3, quorum=2, key_dir=keys, authority_path=ids / "a.json",
+                   board_key_path=ids / "b.key")  # fmt: skip
     manage = "/elections/rat/manage"
     for c in (staff, committee):
         c.headers.pop("X-CSRF-Token")  # the forms carry their own token
@@ -57,8 +62,13 @@ def test_a_vote_runs_from_roll_to_certified_result_through_the_pages(
     assert done.status_code == 303, done.text
     assert "4 members are on the roll" in staff.get(manage).text
 
-    mailing = tmp_path / "mailing.csv"
-    ballots.issue_credentials(database_url, "rat", mailing)  # the credential authority
+    mailing, roll_file = tmp_path / "mailing.csv", tmp_path / "roll.csv"
+    roll_file.write_text(roll)
+    ballots.publish(database_url, "rat", tmp_path / "rat.json")
+    # the credential authority, on its own machine, from the published election and the roll
+    authority.make_credentials(tmp_path / "rat.json", roll_file, key_path=ids / "a.key",
+                               mailing=mailing, out=tmp_path / "credentials.json")  # fmt: skip
+    ballots.import_credentials(database_url, "rat", tmp_path / "credentials.json")
     refused = staff.post("/elections/rat/open", data={"csrf": _form_token(staff, manage)})
     assert refused.status_code == 403, "staff do not open the committee's vote"
     opened = committee.post("/elections/rat/open", data={"csrf": _form_token(committee, manage)},
@@ -81,7 +91,9 @@ def test_a_vote_runs_from_roll_to_certified_result_through_the_pages(
     shares = []
     for index in (1, 3):
         share = tmp_path / f"share-{index}.json"
-        trustee.decrypt(board, key_path=keys / f"rat-trustee-{index}.json", share_path=share)
+        trustee.decrypt(
+            board, key_path=keys / f"rat-trustee-{index}.json", identity_key=None, share_path=share
+        )
         shares.append(("shares", (share.name, share.read_bytes(), "application/json")))
     assert "0 of the 2 trustees" in staff.get(manage).text
     tallied = staff.post("/elections/rat/tally", data={"csrf": _form_token(staff, manage)},

@@ -68,6 +68,7 @@ def create_app(
     app.state.secret = config.web_secret()
     app.state.development = config.development
     app.state.mail_dir = config.mail_dir
+    app.state.board_key = config.board_key
     problems.install(app)
     security.install(app)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from guildhall.core.errors import InvalidInput
+from guildhall.core.problems import Location, Problem
 from guildhall.services import ballots, election_admin, web_views
 from guildhall.web.access import allow
 from guildhall.web.deps import TEMPLATES, DatabaseUrl
@@ -126,8 +127,14 @@ async def tally(
 
 @router.post("/elections/{election_id}/certify", dependencies=[Depends(allow(*COMMITTEE))])
 def certify(request: Request, election_id: str, db: DatabaseUrl) -> Response:
+    board_key = request.app.state.board_key
     try:
-        ballots.certify(db, election_id)
+        if board_key is None:
+            raise InvalidInput(
+                [Problem(Location(field="board_key"), "this server has no board key to sign with",
+                         hint="the server's operator configures it")]
+            )  # fmt: skip
+        ballots.certify(db, election_id, board_key=board_key)
     except InvalidInput as exc:
         return _refused(request, db, election_id, exc)
     return _done(election_id, "certify")

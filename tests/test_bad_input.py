@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from tests.ballots.ballot_cli import officers, publish_and_credentials
 from tests.files.test_yaml_bounds import BOMB
 
 from guildhall.ballots.crypto.trustees import ceremony
@@ -169,7 +170,7 @@ def draft(sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> l
     db = ["--db", sqlite_url, "ballots"]
     assert run([*db, "create", ELECTION, "--question", "ratification", "--text", "Ratify?",
                 "--opens", "2009-06-01T00:00:00+00:00", "--closes", "2009-06-09T00:00:00+00:00",
-                "--key-dir", str(tmp_path / "keys")]) == 0  # fmt: skip
+                "--key-dir", str(tmp_path / "keys"), *officers(tmp_path)]) == 0  # fmt: skip
     return db
 
 
@@ -229,9 +230,9 @@ def test_a_roll_with_a_byte_order_mark_is_read(
 
 @pytest.fixture
 def opened(draft: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> list[str]:
-    assert _import(draft, _roll(tmp_path / "roll.csv", MEMBERS), capsys)[0] == 0
-    assert run([*draft, "credentials", "issue", ELECTION, "--mailing",
-                str(tmp_path / "mailing.csv")]) == 0  # fmt: skip
+    roll = _roll(tmp_path / "roll.csv", MEMBERS)
+    assert _import(draft, roll, capsys)[0] == 0
+    publish_and_credentials(draft, ELECTION, tmp_path, roll)
     assert run([*draft, "open", ELECTION]) == 0
     return draft
 
@@ -302,8 +303,8 @@ def test_verify_and_decrypt_refuse_a_board_that_is_not_a_file(
         assert not share.exists()
     empty = tmp_path / "empty.jsonl"
     empty.write_text("")
-    code, _ = cli(capsys, "ballots", "verify", str(empty))
-    assert code == 1  # read, checked, and found not to be a board
+    code, err = cli(capsys, "ballots", "verify", str(empty))
+    assert (code, err) == (2, f"error: {empty}: empty, not a board\n")  # cannot be read as one
 
 
 # -- data sets -----------------------------------------------------------------------------

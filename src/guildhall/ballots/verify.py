@@ -231,10 +231,10 @@ def read_board(path: Path | str) -> list[bytes]:
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise Unreadable(f"{path}: not UTF-8 text (byte {exc.start})") from None
+        raise Unreadable(f"not UTF-8 text (byte {exc.start})") from None
     lines = [ln for ln in data.split(b"\n") if ln.strip()]
     if not lines:
-        raise Unreadable(f"{path}: empty, not a board")
+        raise Unreadable("empty, not a board")
     return lines
 
 

@@ -625,21 +625,28 @@ def verify(
     """Check a published board: signatures, proofs, chain, anchors, tally, decryption,
     outcome. Exit 0 verified, 1 does not verify, 2 cannot be read."""
     _check_format(format)
-    from contextlib import nullcontext
-
     from guildhall.cli.progress import progress_bar
     from guildhall.services.ballots.verifying import verify as verify_file
 
+    # The bar starts with the first entry checked, so a board that cannot be read prints
+    # only its error.
     bar = progress_bar() if not quiet else None
-    with bar if bar is not None else nullcontext():
-        task = bar.add_task("entries checked", total=None) if bar is not None else None
+    task: list[Any] = []
 
-        def progress(done: int, total: int) -> None:
-            if bar is not None and task is not None:
-                bar.update(task, completed=done, total=total)
+    def progress(done: int, total: int) -> None:
+        if bar is None:
+            return
+        if not task:
+            bar.start()
+            task.append(bar.add_task("entries checked", total=total))
+        bar.update(task[0], completed=done, total=total)
 
+    try:
         report = verify_file(board, rules=rules, checkpoints=checkpoint, election=election,
                              workers=workers, progress=progress)  # fmt: skip
+    finally:
+        if bar is not None and task:
+            bar.stop()
     if format == "json":
         print_json(report.as_json())
     else:

@@ -168,72 +168,43 @@ def reconcile_journal(database_url: str, as_of: date) -> dict[str, Any]:
     return report(result, as_of, terms)
 
 
+KEY_COLUMNS = ("employer", "production", "kind", "period")
+SHORTFALL_COLUMNS = (*KEY_COLUMNS, "owed_cents", "paid_cents", "unpaid_cents", "interest_cents",
+                     "due_on", "days_late", "agreement", "performers?",
+                     "paid_unnamed_cents?")  # fmt: skip
+LATE_COLUMNS = (*KEY_COLUMNS, "owed_cents", "late_cents", "days_late", "interest_cents",
+                "due_on", "agreement")  # fmt: skip
+OVERPAYMENT_COLUMNS = (*KEY_COLUMNS, "owed_cents", "paid_cents", "overpaid_cents", "agreement")
+UNMATCHED_COLUMNS = ("employer", "production", "performer", "kind", "period", "amount_cents",
+                     "paid_on", "reference", "why")  # fmt: skip
+"""The report's fields in order; a trailing ``?`` marks one present only where the row has it."""
+
+RENAMED = {"production": "production_id", "performer": "performer_id", "period": "period_start"}
+"""Report fields named apart from the reconciliation's columns."""
+
+
+def _rows(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> list[dict[str, Any]]:
+    out = []
+    for r in rows:
+        row: dict[str, Any] = {}
+        for column in columns:
+            name = column.rstrip("?")
+            source = RENAMED.get(name, name)
+            if column.endswith("?") and source not in r:
+                continue
+            row[name] = r[source]
+        out.append(row)
+    return out
+
+
 def report(
     result: dict[str, list[dict[str, Any]]], as_of: date, terms: dict[str, LedgerTerms]
 ) -> dict[str, Any]:
     """The reconciliation as data: the issue's field names, totals, and the terms used."""
-    shortfalls = [
-        {
-            "employer": r["employer"],
-            "production": r["production_id"],
-            "kind": r["kind"],
-            "period": r["period_start"],
-            "owed_cents": r["owed_cents"],
-            "paid_cents": r["paid_cents"],
-            "unpaid_cents": r["unpaid_cents"],
-            "interest_cents": r["interest_cents"],
-            "due_on": r["due_on"],
-            "days_late": r["days_late"],
-            "agreement": r["agreement"],
-            **({"performers": r["performers"]} if "performers" in r else {}),
-            **(
-                {"paid_unnamed_cents": r["paid_unnamed_cents"]} if "paid_unnamed_cents" in r else {}
-            ),
-        }
-        for r in result["shortfalls"]
-    ]
-    late = [
-        {
-            "employer": r["employer"],
-            "production": r["production_id"],
-            "kind": r["kind"],
-            "period": r["period_start"],
-            "owed_cents": r["owed_cents"],
-            "late_cents": r["late_cents"],
-            "days_late": r["days_late"],
-            "interest_cents": r["interest_cents"],
-            "due_on": r["due_on"],
-            "agreement": r["agreement"],
-        }
-        for r in result["late"]
-    ]
-    over = [
-        {
-            "employer": r["employer"],
-            "production": r["production_id"],
-            "kind": r["kind"],
-            "period": r["period_start"],
-            "owed_cents": r["owed_cents"],
-            "paid_cents": r["paid_cents"],
-            "overpaid_cents": r["overpaid_cents"],
-            "agreement": r["agreement"],
-        }
-        for r in result["overpayments"]
-    ]
-    unmatched = [
-        {
-            "employer": r["employer"],
-            "production": r["production_id"],
-            "performer": r["performer_id"],
-            "kind": r["kind"],
-            "period": r["period_start"],
-            "amount_cents": r["amount_cents"],
-            "paid_on": r["paid_on"],
-            "reference": r["reference"],
-            "why": r["why"],
-        }
-        for r in result["unmatched"]
-    ]
+    shortfalls = _rows(result["shortfalls"], SHORTFALL_COLUMNS)
+    late = _rows(result["late"], LATE_COLUMNS)
+    over = _rows(result["overpayments"], OVERPAYMENT_COLUMNS)
+    unmatched = _rows(result["unmatched"], UNMATCHED_COLUMNS)
     return {
         "as_of": as_of,
         "allocation": ALLOCATION,

@@ -67,6 +67,11 @@ def _interest(cent_days: ir.IntegerValue, rate_ppm: ir.IntegerValue) -> ir.Integ
     return div_half_up(cent_days * rate_ppm * MONTHS_A_YEAR, DENOMINATOR)
 
 
+KEYED = ("employer", "production_id", "period_start", "kind", "agreement")
+"""The columns a finding is keyed and labelled by."""
+OWED = (*KEYED, "due_on", "owed_cents")
+
+
 def reconcile(obligations: ir.Table, remittances: ir.Table, as_of: date) -> Reconciliation:
     """Match ``remittances`` to ``obligations`` (columns as ``obligations.OBLIGATION_COLUMNS``
     and ``Remittance``'s fields) as of ``as_of``. The matched remittances and the per-key
@@ -159,13 +164,7 @@ def reconcile(obligations: ir.Table, remittances: ir.Table, as_of: date) -> Reco
     whole = materialize(whole.mutate(unpaid_cents=unpaid, unpaid_days=unpaid_days), "ledger_keys")
     due = whole.filter((whole.due_on <= day) & (whole.unpaid_cents > 0))
     shortfalls = due.select(
-        "employer",
-        "production_id",
-        "period_start",
-        "kind",
-        "agreement",
-        "due_on",
-        "owed_cents",
+        *OWED,
         "paid_cents",
         "unpaid_cents",
         days_late=due.unpaid_days,
@@ -173,24 +172,14 @@ def reconcile(obligations: ir.Table, remittances: ir.Table, as_of: date) -> Reco
     )
     was_late = whole.filter(whole.late_cents > 0)
     late = was_late.select(
-        "employer",
-        "production_id",
-        "period_start",
-        "kind",
-        "agreement",
-        "due_on",
-        "owed_cents",
+        *OWED,
         "late_cents",
         days_late=was_late.most_days_late,
         interest_cents=_interest(was_late.late_cent_days, was_late.rate_ppm),
     )
     over = whole.filter(whole.paid_cents > whole.owed_cents)
     overpayments = over.select(
-        "employer",
-        "production_id",
-        "period_start",
-        "kind",
-        "agreement",
+        *KEYED,
         "owed_cents",
         "paid_cents",
         overpaid_cents=(over.paid_cents - over.owed_cents).cast("int64"),

@@ -165,7 +165,7 @@ def _per_event_columns(i: int, t: Terms) -> dict[str, str]:
         medium = "medium = 'network_tv'" if kind == "network_rerun" else f"medium IN {TELEVISION}"
         cols[kind] = (
             f"CASE WHEN market = '{market}' AND {medium} AND units >= 1"
-            f" THEN {rate} * {_base(i, t)} ELSE 0 END"
+            f" THEN {rate} * {_base(i, t)} * lines ELSE 0 END"
         )
     for kind, (formula, percent, mediums) in ON_GROSS.items():
         if t.has(formula):
@@ -215,6 +215,46 @@ def _per_event_columns(i: int, t: Terms) -> dict[str, str]:
                 f" THEN distributors_gross_cents * (CASE {' '.join(rates)} ELSE 0 END) ELSE 0 END"
             )
     return cols
+
+
+def _summary(agreements: Sequence[Terms], events: str) -> str:
+    """The paid events summed per production, period and market, keeping apart only what a
+    formula tells apart: the run's number up to the longest schedule (runs are counted in
+    ``lines``), and for streaming the day up to the last day any window or fixed period
+    of these agreements ends (later days all compare alike)."""
+    caps = {
+        market: max([len(t.schedule(schedule)) for t in agreements if t.has(formula)], default=1)
+        for formula, schedule, market in RUNS.values()
+    }
+    days = [
+        max(t.count("free_window_days_new_series"), t.count("free_window_days_continuing_series"))
+        + t.count("fixed_residual_period_weeks") * 7 * t.count("fixed_residual_periods")
+        for t in agreements
+        if t.has("ad_supported_streaming_residual")
+    ] + [
+        t.count("participation_bonus_window_days")
+        if "participation_bonus_window_days" in t.values
+        else 90
+        for t in agreements
+        if t.has("streaming_participation_bonus")
+    ]
+    run = " ".join(f"WHEN '{m}' THEN least(units, {c})" for m, c in caps.items())
+    day = (
+        f"CASE WHEN market IN ('ad_supported_streaming', 'subscription_streaming')"
+        f" THEN least(days_since_first_exhibition, {max(days)}) ELSE 0 END"
+        if days
+        else "0"
+    )
+    runs = ", ".join(f"'{m}'" for m in caps)
+    return (
+        f"SELECT production_id, period_start, market, d AS days_since_first_exhibition,"
+        f" CASE WHEN market IN ({runs}) THEN r ELSE sum(units) END AS units,"
+        f" count(*) AS lines, sum(distributors_gross_cents)::BIGINT AS distributors_gross_cents,"
+        f" sum(views)::BIGINT AS views, max(subscribers) AS subscribers"
+        f" FROM (SELECT *, CASE market {run} ELSE 0 END AS r, {day} AS d FROM {events}"
+        f" WHERE market IN {PAID_MARKETS})"
+        f" GROUP BY production_id, period_start, market, r, d"
+    )
 
 
 def _st_rate(t: Terms, name: str) -> int:
@@ -383,8 +423,7 @@ def cost(con: duckdb.DuckDBPyConnection, data: Any, agreements: Sequence[Terms])
         f"(SELECT e.*, f.medium, f.is_new_series, f.production_start, f.residual_base_cents,"
         f" {', '.join(f'f.covered_{i}, f.after_{i}' for i in range(len(agreements)))}"
         f"{minimum_columns}"
-        f" FROM {src['events']} e JOIN facts f USING (production_id)"
-        f" WHERE e.market IN {PAID_MARKETS})"
+        f" FROM ({_summary(agreements, src['events'])}) e JOIN facts f USING (production_id))"
     )
     with_clauses = [f"rows AS {rows}"]
     parts = []

@@ -349,7 +349,8 @@ def compare(
 
     ``step(what)`` is called as each of the ``STEPS`` stages starts (for a progress bar)."""
     step("amounts per production")
-    kept = materialize(encoded(production_amounts(tables, agreements), agreements), "gh_amounts")
+    amounts = production_amounts(tables, agreements, keep=materialize)
+    kept = materialize(encoded(amounts, agreements), "gh_amounts")
     return _compare_cached(tables, kept, agreements, performer_id, step)
 
 

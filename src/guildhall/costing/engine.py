@@ -3,7 +3,8 @@
 One code path for every Ibis backend. Stages, each an Ibis expression:
 
 1. ``production_facts`` and the jurisdiction test for every agreement;
-2. ``costing_rows``: events joined with their production's facts;
+2. ``costing_rows``: the paid events summed per production, period and market
+   (``summary.summarised``) joined with their production's facts;
 3. ``production_amounts``: every formula of every agreement, per-event formulas in one
    wide projection and one grouping, then sell-through tiers, fixed streaming residuals,
    the streaming bonus and supplemental markets' tiers; then session pay (minimum
@@ -23,7 +24,7 @@ Allocation to performers is in ``allocation``.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import ibis
@@ -58,6 +59,7 @@ from guildhall.costing.formulas.wages import (
 )
 from guildhall.costing.jurisdiction import is_covered, production_facts
 from guildhall.costing.params import Terms
+from guildhall.costing.summary import summarised
 
 PAID_MARKETS = tuple(sorted({m for markets in MARKETS_OF_KIND.values() for m in markets}))
 """The markets some formula pays on; events in other markets owe nothing and are not read."""
@@ -94,16 +96,27 @@ def covered_column(index: int) -> str:
     return f"covered_{index}"
 
 
-def costing_rows(tables: Tables, agreements: Sequence[Terms]) -> ir.Table:
-    """Events with their production's facts, one coverage flag per agreement and, for the
-    agreements with minimum-based formulas, the production's summed applicable minimums
-    in each contract year."""
+def coverage_facts(tables: Tables, agreements: Sequence[Terms]) -> ir.Table:
+    """One row per production: the facts the formulas read, one coverage flag per
+    agreement and, for the agreements with minimum-based formulas, the production's summed
+    applicable minimums in each contract year."""
     facts = production_facts(tables.productions, tables.credits)
     coverage = {covered_column(i): is_covered(facts, t) for i, t in enumerate(agreements)}
     facts = facts.select(*_PRODUCTION_COLUMNS, **coverage)
     minimums = minimum_facts(tables.credits, list(agreements))
     if minimums is not None:
         facts = facts.left_join(minimums, "production_id").drop("production_id_right")
+    return facts
+
+
+def costing_rows(
+    tables: Tables, agreements: Sequence[Terms], facts: ir.Table | None = None
+) -> ir.Table:
+    """``tables.events`` (rows with ``lines``: ``summary.summarised`` or
+    ``summary.one_line_each``) joined with their production's ``coverage_facts``, and each
+    agreement's summed minimums in the contract year of the row's period."""
+    if facts is None:
+        facts = coverage_facts(tables, agreements)
     rows = tables.events.join(facts, "production_id")
     # Each agreement's minimums in the contract year of the row's period, once, as a
     # column the run formulas refer to (rather than repeating the choice in each).
@@ -244,13 +257,28 @@ def _on_residuals(residuals: ir.Table, agreements: Sequence[Terms]) -> ir.Table 
     )
 
 
-def production_amounts(tables: Tables, agreements: Sequence[Terms]) -> ir.Table:
-    """(agreement, production_id, period_start, kind, amount_cents), amounts above zero."""
-    paid = replace(tables, events=tables.events.filter(tables.events.market.isin(PAID_MARKETS)))
-    rows = costing_rows(paid, agreements)
+def _lazy(table: ir.Table, _name: str) -> ir.Table:
+    return table
+
+
+def production_amounts(
+    tables: Tables,
+    agreements: Sequence[Terms],
+    keep: Callable[[ir.Table, str], ir.Table] = _lazy,
+) -> ir.Table:
+    """(agreement, production_id, period_start, kind, amount_cents), amounts above zero.
+
+    ``keep(table, name)`` is given each stage that later ones read: the productions'
+    facts and the residuals (which pension and health are figured on). ``materialize``
+    computes and stores each, so that each stage is compiled and run on its own; the
+    default leaves them in one expression."""
+    facts = keep(coverage_facts(tables, agreements), "gh_facts")
+    paid = tables.events.filter(tables.events.market.isin(PAID_MARKETS))
+    summed = replace(tables, events=summarised(paid, agreements))
+    rows = costing_rows(summed, agreements, facts)
     parts = [_per_event(rows, agreements), *_grouped_parts(rows, tables.productions, agreements)]
     residuals = ibis.union(*parts, distinct=False) if len(parts) > 1 else parts[0]
-    residuals = residuals.filter(residuals.amount_cents > 0)
+    residuals = keep(residuals.filter(residuals.amount_cents > 0), "gh_residuals")
     extra = _session_parts(tables, agreements)
     on_residuals = _on_residuals(residuals, agreements)
     if on_residuals is not None:

@@ -9,6 +9,7 @@ show the cumulative count or gross before the period and how the period splits.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -37,6 +38,7 @@ from guildhall.costing.formulas.traditional import (
 )
 from guildhall.costing.jurisdiction import is_covered, production_facts
 from guildhall.costing.params import Terms
+from guildhall.costing.summary import one_line_each
 
 _WORDS = {
     "rental": "Rental and fixed-period licences (subscription included) of a program made for "
@@ -284,7 +286,7 @@ def explain(
         & (amounts.kind == kind)
     )
     found = mine.to_pyarrow().to_pylist()
-    rows = costing_rows(tables, [terms])
+    rows = costing_rows(replace(tables, events=one_line_each(tables.events)), [terms])
     rows = rows.filter(rows.production_id == production_id)
     in_period = rows.filter(
         (rows.period_start == period_start) & rows.market.isin(MARKETS_OF_KIND[kind])
@@ -304,7 +306,7 @@ def explain(
         else None
     )
     inputs = in_period.drop(
-        *[c for c in in_period.columns if c.startswith(("covered_", "minimum__"))]
+        "lines", *[c for c in in_period.columns if c.startswith(("covered_", "minimum__"))]
     )
     return {
         "agreement": terms.id,

@@ -20,14 +20,17 @@ BONUS_WINDOW_DAYS = 90
 ``participation_bonus_window_days`` (the 2023 terms' window)."""
 
 
+def bonus_window_days(terms: Terms) -> int:
+    """The days from first exhibition in which views count toward the bonus."""
+    if "participation_bonus_window_days" in terms.values:
+        return terms.count("participation_bonus_window_days")
+    return BONUS_WINDOW_DAYS
+
+
 def streaming_bonus(rows: ir.Table, terms: Terms, covered: ir.BooleanValue) -> ir.Table:
     """``streaming_participation_bonus`` and ``streaming_participation_fund``: (production_id,
     period_start, performers_micro, fund_micro) per program that earns the bonus."""
-    window_days = (
-        terms.count("participation_bonus_window_days")
-        if "participation_bonus_window_days" in terms.values
-        else BONUS_WINDOW_DAYS
-    )
+    window_days = bonus_window_days(terms)
     early = rows.filter(
         (rows.market == "subscription_streaming")
         & (rows.medium == "new_media")

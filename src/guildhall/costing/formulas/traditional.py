@@ -144,9 +144,12 @@ def per_run(kind: str) -> PerEvent:
         if kind == "network_rerun":
             applies = applies & (rows.medium == "network_tv")
         rate = schedule_rate(rows.units, terms.schedule(schedule))
-        return ibis.ifelse(applies, rate * row_minimum(rows, terms), 0)
+        return ibis.ifelse(applies, rate * row_minimum(rows, terms) * rows.lines, 0)
 
-    compute.__doc__ = f"``{formula}``: per run, a percentage of the performers' minimums."
+    compute.__doc__ = (
+        f"``{formula}``: per run, a percentage of the performers' minimums (``lines``: the"
+        " runs a row stands for)."
+    )
     return compute
 
 

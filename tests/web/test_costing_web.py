@@ -178,3 +178,24 @@ def test_the_terms_diff_and_the_costing_page_draw_in_chromium(site: str, tmp_pat
         data = shot.read_bytes()
         assert data[:8] == b"\x89PNG\r\n\x1a\n"
         assert len(data) > 40_000, "a blank page compresses to almost nothing"
+
+
+def test_the_agreement_pickers_ask_for_the_same_comparison_as_a_typed_list(
+    client: TestClient,
+) -> None:
+    page = client.get("/costing").text
+    form = page.split('<form class="pick" method="get" action="/costing">')[1].split("</form>")[0]
+    assert form.count('name="agreements"') == 4, "the three compared and one more to add"
+    assert '<option value="sag-2005" selected>' in form.split('id="agreement-1"')[0]
+    assert '<option value="budget_test=all_thresholds">All thresholds</option>' in form
+    # what the browser sends: the baseline, one offer, an empty slot, a reading left as written
+    picked = client.get(
+        "/costing",
+        params=[("agreements", "sag-2005"), ("agreements", "amptp-2008-final-offer"),
+                ("agreements", ""), ("reading", "")],
+    ).text  # fmt: skip
+    typed = client.get("/costing?agreements=sag-2005,amptp-2008-final-offer").text
+    assert picked.count('class="card-total"') == typed.count('class="card-total"') == 2
+    assert 'src="/costing/chart.png?agreements=sag-2005,amptp-2008-final-offer"' in picked
+    chosen = picked.split('id="agreement-1"')[1].split("</select>")[0]
+    assert '<option value="amptp-2008-final-offer" selected>' in chosen

@@ -22,12 +22,14 @@ from guildhall.web.routes import (
     costing_pages,
     docs_pages,
     election_pages,
+    home_pages,
     member_pages,
     terms_api,
     terms_pages,
 )
 
 AREAS = (
+    home_pages,
     account_pages,
     account_api,
     case_forms,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi import Path as PathParam
@@ -14,7 +14,7 @@ from guildhall.core.money import format_cents
 from guildhall.core.problems import Location, Problem
 from guildhall.costing.charts import KIND_LABELS
 from guildhall.costing.compare import BANDS, Comparison
-from guildhall.services import terms, web_views
+from guildhall.services import costing_chart, terms, web_views
 from guildhall.services.accounts import Account
 from guildhall.web.access import allow, public
 from guildhall.web.deps import TEMPLATES
@@ -134,6 +134,10 @@ def costing_page(
     if web_views.missing_tables(data_dir):
         return _no_data(request, data_dir, ids)
     result = web_views.compare(data_dir, ids, readings)
+    chart = {
+        "alt": costing_chart.description(result),
+        "sizes": {layout: costing_chart.size(result, layout) for layout in LAYOUTS},
+    }
     return TEMPLATES.TemplateResponse(
         request,
         "costing.html",
@@ -142,21 +146,43 @@ def costing_page(
             **_pickers(ids),
             "query": query_string(ids, readings),
             "readings": readings,
+            "chart": chart,
         },
     )
 
 
+LAYOUTS = costing_chart.LAYOUTS
+Layout = Annotated[
+    Literal["wide", "narrow"],
+    Query(description="wide: panels side by side; narrow: stacked in one column, for phones"),
+]
+
+
 @router.get("/costing/chart.png", dependencies=[Depends(public())])
-def costing_chart(
-    data_dir: DataDir, agreements: Agreements = DEFAULT, reading: Readings = None
+def costing_chart_png(
+    request: Request,
+    data_dir: DataDir,
+    agreements: Agreements = DEFAULT,
+    reading: Readings = None,
+    layout: Layout = "wide",
 ) -> Response:
+    """The chart, drawn once for each set of inputs and kept; its ETag names the inputs, so
+    a browser that has it asks again with ``If-None-Match`` and gets 304."""
     ids = web_views.parse_agreement_ids(agreements)
-    result = web_views.compare(data_dir, ids, web_views.parse_readings(reading or []))
-    return Response(
-        web_views.chart_png(result),
-        media_type="image/png",
-        headers={"Cache-Control": "no-cache"},
-    )
+    readings = web_views.parse_readings(reading or [])
+    result = web_views.compare(data_dir, ids, readings)
+    tag = costing_chart.tag(result, readings, layout)
+    headers = {"ETag": f'"{tag}"', "Cache-Control": "public, no-cache"}
+    asked = _etags(request.headers.get("if-none-match", ""))
+    if tag in asked or "*" in asked:
+        return Response(status_code=304, headers=headers)
+    png = costing_chart.png(result, tag, layout)
+    return Response(png, media_type="image/png", headers=headers)
+
+
+def _etags(header: str) -> set[str]:
+    """The tags an ``If-None-Match`` header names (weak or strong; ``*`` is any)."""
+    return {t.strip().removeprefix("W/").strip('"') for t in header.split(",") if t.strip()}
 
 
 @router.get("/costing/performer")

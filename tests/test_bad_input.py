@@ -228,6 +228,49 @@ def test_a_roll_with_a_byte_order_mark_is_read(
     assert _eligible(sqlite_url) == 3
 
 
+def _fifo(folder: Path, name: str) -> Path:
+    path = folder / "as-fifo" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.mkfifo(path)
+    return path
+
+
+def test_the_authoritys_step_names_a_roll_or_election_file_that_is_not_a_file(
+    draft: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The credential authority's machine reads the election file and the roll; a folder,
+    a loop or a pipe is named (a pipe is never opened, so nothing hangs), nothing written."""
+    roll = _roll(tmp_path / "roll.csv", MEMBERS)
+    assert _import(draft, roll, capsys)[0] == 0
+    election_file = tmp_path / "election.json"
+    assert run([*draft, "publish", ELECTION, "--out", str(election_file)]) == 0
+    mailing, signed = tmp_path / "mailing.csv", tmp_path / "signed.json"
+    key = str(tmp_path / "ids" / "authority.key.json")
+
+    def make(election: Path, roll_file: Path) -> tuple[int, str]:
+        return cli(capsys, "ballots", "credentials", "make", str(election), str(roll_file),
+                   "--key", key, "--mailing", str(mailing), "--out", str(signed))  # fmt: skip
+
+    bad = [*_not_files(tmp_path, "roll.csv"), (_fifo(tmp_path, "roll.csv"),
+           "is not a regular file (a pipe, socket or device)")]  # fmt: skip
+    for path, why in bad:
+        assert make(election_file, path) == (2, f"error: {path}: {why}\n")
+        assert make(path, roll) == (2, f"error: {path}: {why}\n")
+    assert not mailing.exists() and not signed.exists()
+
+
+def test_verify_names_a_rules_file_that_is_not_a_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    board = tmp_path / "board.jsonl"
+    board.write_text("{}\n")
+    fifo = _fifo(tmp_path, "sag.yaml")
+    for path, why in [*_not_files(tmp_path, "sag.yaml"),
+                      (fifo, "is not a regular file (a pipe, socket or device)")]:  # fmt: skip
+        code, err = cli(capsys, "ballots", "verify", str(board), "--rules", str(path))
+        assert (code, err) == (2, f"error: {path}: {why}\n")
+
+
 @pytest.fixture
 def opened(draft: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> list[str]:
     roll = _roll(tmp_path / "roll.csv", MEMBERS)

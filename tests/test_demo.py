@@ -15,7 +15,7 @@ def test_the_demo_loads_the_case_and_costs_the_2008_positions(
     folder = tmp_path / "demo"
     assert run(["demo", "--folder", str(folder), "--no-serve"]) == 0
     out = capsys.readouterr().out
-    assert "Timeline (36 events)" in out
+    assert "Timeline (41 events)" in out
     assert "2008-06-30  offer_made" in out
     totals = out.split("Total cost")[1].split("By kind")[0]
     lines = {line.split()[0]: line for line in totals.strip().splitlines()}

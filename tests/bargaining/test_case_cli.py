@@ -24,7 +24,7 @@ def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 def loaded(database_url: str, capsys: pytest.CaptureFixture[str]) -> str:
     code, out, err = cli(capsys, "--db", database_url, "case", "load", str(CASE))
     assert code == 0, err
-    assert "loaded sag-2008: 36 events" in out
+    assert "loaded sag-2008: 41 events" in out
     return database_url
 
 
@@ -46,7 +46,7 @@ def test_list_shows_the_loaded_case(loaded: str, capsys: pytest.CaptureFixture[s
     code, out, _ = cli(capsys, "--db", loaded, "case", "list", "--format", "json")
     assert code == 0
     assert json.loads(out) == [
-        {"id": "sag-2008", "title": "SAG–AMPTP TV/Theatrical negotiations, 2008", "events": 36}
+        {"id": "sag-2008", "title": "SAG–AMPTP TV/Theatrical negotiations, 2008", "events": 41}
     ]
 
 
@@ -57,7 +57,7 @@ def test_show_json_has_every_event_with_sources_and_the_75_percent_conflict(
     assert code == 0
     data = json.loads(out)
     events = data["events"]
-    assert len(events) == 36
+    assert len(events) == 41
     for e in events:
         assert {"date", "kind", "summary", "certainty", "sources"} <= set(e)
         assert e["sources"] and all({"document", "quote"} <= set(s) for s in e["sources"])
@@ -146,7 +146,7 @@ def test_a_strike_call_with_no_passed_authorization_exits_2_naming_the_rule(
     assert code == 2
     assert "strike-call-needs-passed-authorization" in err
     assert str(path) in err
-    assert event_count(loaded) == 36
+    assert event_count(loaded) == 41
 
 
 def test_a_strike_authorization_before_the_determination_is_refused(
@@ -156,7 +156,7 @@ def test_a_strike_authorization_before_the_determination_is_refused(
     code, _, err = cli(capsys, "--db", loaded, "case", "add-event", "sag-2008", str(path))
     assert code == 2
     assert "strike-authorization-after-failed-mediation" in err
-    assert event_count(loaded) == 36
+    assert event_count(loaded) == 41
 
 
 def test_the_path_to_a_strike_call_is_allowed_step_by_step(
@@ -187,10 +187,10 @@ documents: [{id: election-log, title: Election log, text: "7500 yes, 2500 no."}]
 """
     call = STRIKE_CALL.replace("2008-12-01", "2009-01-12")
     for name, text, seq in [
-        ("d.yaml", determination, 37),
-        ("o.yaml", VOTE_OPENED, 38),
-        ("c.yaml", closed, 39),
-        ("s.yaml", call, 40),
+        ("d.yaml", determination, 42),
+        ("o.yaml", VOTE_OPENED, 43),
+        ("c.yaml", closed, 44),
+        ("s.yaml", call, 45),
     ]:
         code, out, err = cli(
             capsys,
@@ -224,7 +224,7 @@ def test_loading_the_same_file_again_changes_nothing(
     code, out, _ = cli(capsys, "--db", loaded, "case", "load", str(CASE))
     assert code == 0
     assert "is in the store already" in out and "unchanged (version 1)" in out
-    assert event_count(loaded) == 36
+    assert event_count(loaded) == 41
 
 
 def test_the_event_log_is_append_only_in_the_database(loaded: str) -> None:
@@ -233,7 +233,7 @@ def test_the_event_log_is_append_only_in_the_database(loaded: str) -> None:
         with pytest.raises(sa.exc.DBAPIError), engine.begin() as conn:
             conn.execute(sa.text(statement))
     engine.dispose()
-    assert event_count(loaded) == 36
+    assert event_count(loaded) == 41
 
 
 def test_an_unknown_case_exits_2(database_url: str, capsys: pytest.CaptureFixture[str]) -> None:
@@ -250,4 +250,4 @@ def test_a_bad_event_file_names_line_and_column(
     code, _, err = cli(capsys, "--db", loaded, "case", "add-event", "sag-2008", str(path))
     assert code == 2
     assert f"{path}:5:11: 'strike' is not one of" in err
-    assert event_count(loaded) == 36
+    assert event_count(loaded) == 41

@@ -18,7 +18,7 @@ def test_the_sag_2008_case_reads_cleanly() -> None:
     case, problems = read_case_file(CASE)
     assert problems == []
     assert case is not None
-    assert len(case.events) == 36
+    assert len(case.events) == 41
     assert {p.id for p in case.parties} >= {"sag", "amptp", "fmcs", "wga", "iatse"}
     assert {b.id for b in case.bodies} == {"negotiating_committee", "national_board", "membership"}
     assert {p.name for p in case.people} == {

@@ -80,7 +80,7 @@ def test_the_event_the_attacks_start_from_is_accepted(
     code, out, err = add(capsys, loaded, tmp_path, GOOD_STATEMENT, "--format", "json")
     assert code == 0, err
     data = json.loads(out)
-    assert data["seq"] == 37 and data["id"] == "sag-silence"
+    assert data["seq"] == 42 and data["id"] == "sag-silence"
     assert data["sources"] == [{"document": "002_ac8fbb611370980d.txt", "quote": REAL_QUOTE}]
 
 
@@ -179,7 +179,7 @@ def test_a_close_dated_before_the_existing_close_of_the_same_vote_is_refused(
     before = written(voted)
     code, _, err = add(capsys, voted, tmp_path, early)
     assert code == 2
-    assert "with this event, #39 sa-closed of 2009-01-10 (vote_closed) would break a rule" in err
+    assert "with this event, #44 sa-closed of 2009-01-10 (vote_closed) would break a rule" in err
     assert "[rule vote-closes-an-open-vote]" in err
     assert "no vote_opened is open for vote 'sa-2008'" in err
     assert written(voted) == before
@@ -198,7 +198,7 @@ def test_a_retraction_that_would_leave_a_later_event_unfounded_is_refused(
     }
     code, _, err = add(capsys, voted, tmp_path, retract)
     assert code == 2
-    assert "#38 sa-opened of 2008-12-01 (vote_opened) would break a rule" in err
+    assert "#43 sa-opened of 2008-12-01 (vote_opened) would break a rule" in err
     assert "[rule strike-authorization-after-failed-mediation]" in err
 
 
@@ -221,7 +221,7 @@ def test_each_event_records_who_logged_it_and_when(
     assert json.loads(out)["recorded_by"] == "Pat Staff"
     code, out, _ = cli(capsys, "--db", loaded, "case", "show", "sag-2008", "--format", "json")
     by_seq = {e["seq"]: e for e in json.loads(out)["events"]}
-    assert by_seq[38]["recorded_by"] == "Pat Staff"
+    assert by_seq[43]["recorded_by"] == "Pat Staff"
     assert by_seq[1]["recorded_by"] == getpass.getuser()  # who loaded the file
 
 
@@ -264,21 +264,21 @@ def test_a_correction_is_a_new_event_and_the_timeline_shows_both(
     }
     code, out, err = add(capsys, loaded, tmp_path, correction)
     assert code == 0, err
-    assert out.startswith("recorded #37: 2008-10-30 mediator_met (corrects #21)")
+    assert out.startswith("recorded #42: 2008-10-30 mediator_met (corrects #21)")
     code, out, _ = cli(capsys, "--db", loaded, "case", "show", "sag-2008", "--format", "json")
     events = {e["seq"]: e for e in json.loads(out)["events"]}
-    assert len(events) == 37
-    assert events[21]["in_force"] is False and events[21]["corrected_by"] == 37
-    assert events[37]["in_force"] is True and events[37]["corrects"] == 21
+    assert len(events) == 42
+    assert events[21]["in_force"] is False and events[21]["corrected_by"] == 42
+    assert events[42]["in_force"] is True and events[42]["corrects"] == 21
     code, out, _ = cli(capsys, "--db", loaded, "case", "show", "sag-2008")
-    assert "mediator_met (inferred)  #21  [CORRECTED by #37]" in out
-    assert "mediator_met  #37  [corrects #21]" in out
+    assert "mediator_met (inferred)  #21  [CORRECTED by #42]" in out
+    assert "mediator_met  #42  [corrects #21]" in out
     # The log is not edited: the corrected event is still there, word for word.
-    assert rows(loaded, "case_events") == 37
+    assert rows(loaded, "case_events") == 42
     again = {**correction, "id": "third-version"}
     code, _, err = add(capsys, loaded, tmp_path, again)
     assert code == 2
-    assert "#21 mediator-meets-amptp was already corrected by #37" in err
+    assert "#21 mediator-meets-amptp was already corrected by #42" in err
 
 
 def test_the_rules_replay_the_log_with_corrections_applied(
@@ -303,7 +303,7 @@ def test_the_rules_replay_the_log_with_corrections_applied(
     }
     code, out, err = add(capsys, voted, tmp_path, recount)
     assert code == 0, err
-    assert "corrects #39" in out
+    assert "corrects #44" in out
     assert not strike_call_allowed()  # the authorization in force is the recount, which failed
     call = {
         "date": "2009-01-12",
@@ -371,12 +371,12 @@ def test_replace_stores_the_next_version_and_keeps_the_earlier_one(
     code, out, err = cli(capsys, "--db", loaded, "case", "load", str(path), "--replace",
                          "--recorded-by", "editor")  # fmt: skip
     assert code == 0, err
-    assert "replaced sag-2008: version 2, 36 events; version 1 is kept" in out
+    assert "replaced sag-2008: version 2, 41 events; version 1 is kept" in out
     code, out, _ = cli(capsys, "--db", loaded, "case", "versions", "sag-2008", "--format", "json")
     versions = json.loads(out)
     assert [(v["version"], v["in_force"], v["events"]) for v in versions] == [
-        (1, False, 36),
-        (2, True, 36),
+        (1, False, 41),
+        (2, True, 41),
     ]
     assert versions[1]["loaded_by"] == "editor"
     now = json.loads(cli(capsys, "--db", loaded, "case", "show", "sag-2008", "--format", "json")[1])
@@ -400,7 +400,7 @@ def test_replace_stores_the_next_version_and_keeps_the_earlier_one(
 
     assert summary(now).startswith("The mediator adjourns the talks")
     assert summary(old).startswith("The mediator adjourns the mediation")
-    assert rows(loaded, "case_events") == 72  # nothing of version 1 was deleted
+    assert rows(loaded, "case_events") == 82  # nothing of version 1 was deleted
 
 
 def test_a_file_that_drops_events_replaces_only_with_force(
@@ -464,24 +464,24 @@ def test_a_retraction_withdraws_an_event_and_the_timeline_keeps_both(
     retraction = {
         "date": "2008-11-23",
         "kind": "retraction",
-        "corrects": 37,
+        "corrects": 42,
         "summary": "The article says nothing of SAG's silence on Nov. 22 itself.",
         "certainty": "stated",
         "sources": [{"document": "002_ac8fbb611370980d.txt", "quote": REAL_QUOTE}],
     }
     code, out, err = add(capsys, loaded, tmp_path, retraction)
     assert code == 0, err
-    assert "recorded #38: 2008-11-23 retraction (retracts #37)" in out
+    assert "recorded #43: 2008-11-23 retraction (retracts #42)" in out
     _, out, _ = cli(capsys, "--db", loaded, "case", "show", "sag-2008", "--format", "json")
     events = {e["seq"]: e for e in json.loads(out)["events"]}
-    assert events[37]["retracted_by"] == 38 and events[37]["in_force"] is False
-    assert events[38]["kind"] == "retraction" and events[38]["corrects"] == 37
+    assert events[42]["retracted_by"] == 43 and events[42]["in_force"] is False
+    assert events[43]["kind"] == "retraction" and events[43]["corrects"] == 42
     _, text, _ = cli(capsys, "--db", loaded, "case", "show", "sag-2008")
-    assert "public_statement  #37  [RETRACTED by #38]" in text
-    assert "retraction  #38  [retracts #37]" in text
+    assert "public_statement  #42  [RETRACTED by #43]" in text
+    assert "retraction  #43  [retracts #42]" in text
     again = {**retraction, "summary": "Again."}
     code, _, err = add(capsys, loaded, tmp_path, again)
-    assert code == 2 and "#37 sag-silence was already retracted by #38" in err
+    assert code == 2 and "#42 sag-silence was already retracted by #43" in err
 
 
 def test_a_changed_source_document_is_named_in_what_differs(

@@ -80,6 +80,29 @@ def test_import_with_errors_writes_nothing(
     assert not (tmp_path / "out").exists()
 
 
+def test_rows_of_the_wrong_width_are_named_not_padded_or_cut(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A row with a field missing (which a lenient reader pads with an empty value, so a
+    nullable field is silently blank) or one too many (which it drops) is refused by line,
+    even with a quarantine file, and nothing is written."""
+    src = _csv_set(tmp_path)
+    members = src / "members.csv"
+    lines = members.read_text(encoding="utf-8").splitlines()
+    lines[2] = lines[2].rsplit(",", 1)[0]  # line 3: its last field gone
+    lines[5] = lines[5] + ",extra"  # line 6: one field too many
+    members.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    capsys.readouterr()
+    quarantine = tmp_path / "bad.csv"
+    args = ["data", "import", str(src), str(tmp_path / "out"), "--quarantine", str(quarantine)]
+    assert run(args) == 2
+    err = capsys.readouterr().err
+    assert f"{members}:3:" in err and f"{members}:6:" in err
+    assert err.count("the row has the wrong number of fields") == 2
+    assert not (tmp_path / "out").exists()
+    assert not quarantine.exists()
+
+
 def test_import_quarantine_keeps_every_bad_row(tmp_path: Path) -> None:
     src = _csv_set(tmp_path)
     _spoil(src / "members.csv", 2, "standing", "")

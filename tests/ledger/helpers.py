@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 from guildhall.core.clock import FixedClock
 from guildhall.ledger.records import Obligation
@@ -32,6 +33,15 @@ def cli(capsys: object, *args: str) -> tuple[int, str, str]:
     code = run(list(args))
     out, err = capsys.readouterr()  # type: ignore[attr-defined]
     return code, out, err
+
+
+CASE = Path(__file__).resolve().parents[2] / "cases" / "sag-2008" / "case.yaml"
+
+
+def load_case(capsys: object, database_url: str, path: Path = CASE) -> None:
+    """Store the sag-2008 case (or the case file at ``path``), whose events the ledger reads."""
+    code, _, err = cli(capsys, "--db", database_url, "case", "load", str(path))
+    assert code == 0, err
 
 
 HEADER = "employer,production_id,performer_id,period_start,kind,amount,paid_on,reference\n"

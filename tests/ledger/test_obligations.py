@@ -10,7 +10,7 @@ import pytest
 
 from guildhall.services import ledger
 
-from .helpers import cli
+from .helpers import cli, load_case
 
 STORY = Path(__file__).parent / "story"
 
@@ -43,7 +43,7 @@ def test_an_agreement_without_force_majeure_owes_none(
     database_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # The studios' final offer of 2008 deleted the force majeure clause.
-    text = (STORY / "suspension.yaml").read_text()
+    text = (STORY / "suspension.yaml").read_text().replace("case: sag-2008\n", "")
     text = text.replace("agreement: sag-2005", "agreement: amptp-2008-final-offer")
     text = text.replace("suspended_from: 2007-11-15", "suspended_from: 2008-07-15")
     text = text.replace("suspended_to: 2008-02-12", "suspended_to: 2008-09-12")
@@ -93,6 +93,7 @@ def test_an_agreement_stating_no_payment_terms_is_refused(
 def test_recording_a_suspension_twice_adds_nothing_and_lists_what_is_owed(
     database_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    load_case(capsys, database_url)
     db = ["--db", database_url, "ledger", "obligations"]
     cli(capsys, *db, "force-majeure", str(STORY / "suspension.yaml"))
     code, out, _ = cli(

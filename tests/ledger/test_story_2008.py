@@ -36,7 +36,7 @@ from pathlib import Path
 import pytest
 from tests.costing.tables import write_data_set
 
-from .helpers import cli
+from .helpers import cli, load_case
 
 STORY = Path(__file__).parent / "story"
 
@@ -99,6 +99,7 @@ def _data(root: Path) -> Path:
 @pytest.fixture
 def story(database_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> str:
     db = ["--db", database_url, "ledger"]
+    load_case(capsys, database_url)
     data = _data(tmp_path / "data")
     code, out, err = cli(
         capsys,

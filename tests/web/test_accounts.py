@@ -155,6 +155,28 @@ def test_members_come_from_the_roll_and_a_bad_row_adds_nobody(
     assert len(accounts.list_users(database_url)) == 2
 
 
+def test_a_roll_that_is_not_a_clean_csv_is_refused_by_line_and_adds_nobody(
+    database_url: str, tmp_path: Path
+) -> None:
+    """A short or long row, a byte that is not UTF-8, a folder: each named, nobody added."""
+    roll = tmp_path / "roll.csv"
+    roll.write_text("member_id,email\n1,one@guild.test\n2\n3,three@guild.test,extra\n")
+    with pytest.raises(InvalidInput) as refused:
+        accounts.add_members_from_roll(database_url, roll)
+    assert [(p.where.line, "fields" in p.what) for p in refused.value.problems] == [
+        (3, True),
+        (4, True),
+    ]
+    roll.write_bytes(b"member_id,email\n1,caf\xe9@guild.test\n")
+    with pytest.raises(InvalidInput) as refused:
+        accounts.add_members_from_roll(database_url, roll)
+    assert "UTF-8" in str(refused.value.problems[0])
+    with pytest.raises(InvalidInput) as refused:
+        accounts.add_members_from_roll(database_url, tmp_path)
+    assert "folder" in str(refused.value.problems[0])
+    assert accounts.list_users(database_url) == []
+
+
 def test_the_cli_adds_and_lists_users(
     sqlite_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

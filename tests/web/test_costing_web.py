@@ -63,7 +63,7 @@ def test_the_page_shows_totals_kinds_years_deciles_coverage_and_provenance(
     total = agreements[1]["total_cents"]
     assert f"${total // 100:,}.{total % 100:02d}" in html
     assert "Ad-supported streaming (on gross)" in html, "kinds are named in words"
-    assert "<h2>By year</h2>" in html and "<td>2009</td>" in html
+    assert "<h2>By year</h2>" in html and '<th scope="row">2009</th>' in html
     assert html.count('class="distribution"') == 2
     assert "(lowest)" in html and "(highest)" in html
     assert "Made-for-new-media productions covered" in html
@@ -78,6 +78,63 @@ def test_the_chart_is_a_png(client: TestClient) -> None:
     assert response.status_code == 200
     assert response.headers["content-type"] == "image/png"
     assert response.content[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def _png_size(data: bytes) -> tuple[int, int]:
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+def test_the_chart_is_drawn_once_for_its_inputs_and_revalidated_by_its_etag(
+    client: TestClient,
+) -> None:
+    from guildhall.services import costing_chart
+
+    first = client.get(f"/costing/chart.png?agreements={IDS}&layout=wide")
+    drawn = costing_chart.times_drawn()
+    again = client.get(f"/costing/chart.png?agreements={IDS}")
+    assert costing_chart.times_drawn() == drawn, "the same inputs are not drawn again"
+    assert again.content == first.content
+    tag = first.headers["etag"]
+    assert tag == again.headers["etag"] and "no-cache" in first.headers["cache-control"]
+    unchanged = client.get(f"/costing/chart.png?agreements={IDS}", headers={"If-None-Match": tag})
+    assert unchanged.status_code == 304 and unchanged.content == b""
+    stale = client.get(f"/costing/chart.png?agreements={IDS}", headers={"If-None-Match": '"0"'})
+    assert stale.status_code == 200 and stale.content == first.content
+    other = client.get("/costing/chart.png?agreements=sag-2005,amptp-2008-final-offer")
+    assert other.headers["etag"] != tag, "other agreements, another chart"
+    narrow = client.get(f"/costing/chart.png?agreements={IDS}&layout=narrow")
+    assert narrow.headers["etag"] not in (tag, other.headers["etag"])
+    assert costing_chart.times_drawn() == drawn + 2
+    assert client.get(f"/costing/chart.png?agreements={IDS}&layout=tall").status_code == 422
+
+
+def test_the_chart_has_a_narrow_form_for_phones_and_its_figures_in_its_alt_text(
+    client: TestClient, expected: dict[str, object]
+) -> None:
+    from guildhall.costing.charts import dollars
+
+    html = client.get(f"/costing?agreements={IDS}").text
+    narrow = client.get(f"/costing/chart.png?agreements={IDS}&layout=narrow").content
+    wide = client.get(f"/costing/chart.png?agreements={IDS}").content
+    assert _png_size(narrow)[0] <= 480 < _png_size(wide)[0], "narrow fits a phone's column"
+    width, height = _png_size(narrow)
+    source = f'srcset="/costing/chart.png?agreements={IDS}&amp;layout=narrow"'
+    assert f'media="(max-width: 40em)" {source} width="{width}" height="{height}"' in html
+    assert f'width="{_png_size(wide)[0]}" height="{_png_size(wide)[1]}"' in html
+    alt = html.split('alt="')[1].split('"')[0].replace("&#39;", "'")
+    agreements = expected["agreements"]
+    assert isinstance(agreements, list)
+    for row in agreements:
+        assert f"{row['id']}: total {dollars(row['total_cents'])}" in alt
+    assert f"+{dollars(agreements[1]['change_cents'])}" in alt or "-" in alt
+    by_kind = expected["by_kind"]
+    assert isinstance(by_kind, dict)
+    kind, cents = max(by_kind["sag-2005"].items(), key=lambda kv: kv[1])
+    from guildhall.costing.charts import KIND_LABELS
+
+    assert f"{KIND_LABELS.get(kind, kind)} {dollars(cents)}" in alt
+    assert "By market:" in alt and "mean change per member by decile" in alt
+    assert "lose more than 5%" in alt and "members:" in alt
 
 
 def test_the_api_is_the_cli_shape_with_money_in_cents(
@@ -178,3 +235,24 @@ def test_the_terms_diff_and_the_costing_page_draw_in_chromium(site: str, tmp_pat
         data = shot.read_bytes()
         assert data[:8] == b"\x89PNG\r\n\x1a\n"
         assert len(data) > 40_000, "a blank page compresses to almost nothing"
+
+
+def test_the_agreement_pickers_ask_for_the_same_comparison_as_a_typed_list(
+    client: TestClient,
+) -> None:
+    page = client.get("/costing").text
+    form = page.split('<form class="pick" method="get" action="/costing">')[1].split("</form>")[0]
+    assert form.count('name="agreements"') == 4, "the three compared and one more to add"
+    assert '<option value="sag-2005" selected>' in form.split('id="agreement-1"')[0]
+    assert '<option value="budget_test=all_thresholds">All thresholds</option>' in form
+    # what the browser sends: the baseline, one offer, an empty slot, a reading left as written
+    picked = client.get(
+        "/costing",
+        params=[("agreements", "sag-2005"), ("agreements", "amptp-2008-final-offer"),
+                ("agreements", ""), ("reading", "")],
+    ).text  # fmt: skip
+    typed = client.get("/costing?agreements=sag-2005,amptp-2008-final-offer").text
+    assert picked.count('class="card-total"') == typed.count('class="card-total"') == 2
+    assert 'src="/costing/chart.png?agreements=sag-2005,amptp-2008-final-offer"' in picked
+    chosen = picked.split('id="agreement-1"')[1].split("</select>")[0]
+    assert '<option value="amptp-2008-final-offer" selected>' in chosen

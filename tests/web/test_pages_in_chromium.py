@@ -28,7 +28,7 @@ def test_the_timeline_renders_in_a_real_browser(site: str, tmp_path: Path) -> No
     done = chromium("--dump-dom", f"{site}/cases/sag-2008", cwd=tmp_path)
     assert done.returncode == 0, done.stderr[-2000:]
     dom = done.stdout
-    assert dom.count('class="event ') == 36
+    assert dom.count('class="event ') == 41
     assert "Where the sources disagree (8)" in dom
     assert "Gonzalez met Friday with SAG prexy Alan Rosenberg" in dom
 

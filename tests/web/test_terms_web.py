@@ -32,11 +32,11 @@ def test_an_agreement_shows_dated_values_units_sources_and_uncertain_terms(
     assert "AMPTP final offer to SAG, June 30, 2008" in html
     threshold = html.split('id="param-budget_per_minute_threshold"')[1].split("</article>")[0]
     assert "2008-07-01 – …" in threshold and "$15,000" in threshold
-    assert "unit <code>" in threshold
+    assert "unit: " in threshold
     assert "<blockquote" in threshold
     test = html.split('id="param-budget_test"')[1].split("</article>")[0]
     assert 'class="flag uncertain">uncertain' in test
-    assert "<code>all_thresholds</code>" in test, "the other reading is shown"
+    assert 'All thresholds <code class="ident">all_thresholds</code>' in test, "the other reading"
     assert "Jonathan Handel" in test
     summary = html.split("Uncertain terms (")[1].split("</section>")[0]
     assert 'href="#param-budget_test"' in summary
@@ -45,7 +45,7 @@ def test_an_agreement_shows_dated_values_units_sources_and_uncertain_terms(
 
 def test_a_chosen_reading_and_a_date_are_shown(client: TestClient) -> None:
     html = client.get(f"/terms/{OFFER}?reading=budget_test=all_thresholds&on=2009-01-01").text
-    assert "in use: <code>all_thresholds</code>" in html
+    assert 'in use: All thresholds <code class="ident">all_thresholds</code>' in html
     assert "values in force on 2009-01-01" in html
 
 

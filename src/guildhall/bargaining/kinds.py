@@ -30,6 +30,11 @@ KINDS: dict[str, EventKind] = {
     k.name: k
     for k in (
         _kind("contract_expired", "an agreement reached the end of its term", agreement="str?"),
+        _kind(
+            "expired_terms_continued",
+            "work went on under an expired agreement's terms until a successor",
+            agreement="str",
+        ),
         _kind("offer_made", "one side put an offer on the table", agreement="str"),
         _kind("counter_proposal", "the other side answered with proposals", agreement="str?"),
         _kind("negotiation_session", "a formal bargaining session between the parties"),

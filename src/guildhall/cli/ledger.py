@@ -127,26 +127,82 @@ def _print_recorded(result: Any, output: str) -> None:
 
 @obligations_app.command("record")
 def obligations_record(
-    agreement: str = typer.Argument(..., help="The agreement in force for these periods."),
+    agreement: str | None = typer.Argument(
+        None, help="The agreement in force for these periods (or --case)."
+    ),
+    case: str | None = typer.Option(
+        None, "--case", help="Take each period's agreement from this case's events."
+    ),
     data: Path = typer.Option(..., "--data", help="The data set folder to cost."),
-    start: str | None = typer.Option(None, "--from", help="First period (default: term start)."),
-    end: str | None = typer.Option(None, "--to", help="Last period (default: term end)."),
+    start: str | None = typer.Option(
+        None, "--from", help="First period (default: the term's start; with --case, the data's)."
+    ),
+    end: str | None = typer.Option(
+        None, "--to", help="Last period (default: the term's end; with --case, the data's)."
+    ),
     by: str | None = BY,
     output: str = FORMAT,
 ) -> None:
-    """Cost AGREEMENT over the data set and record its obligations per performer."""
+    """Cost the agreement in force over the data set and record its obligations per
+    performer: AGREEMENT for every period, or, with --case, the agreement the case's
+    events put in force in each period."""
     from guildhall.services import ledger as service
 
     _format(output)
-    result = service.record_costed_obligations(
-        database_url(),
-        agreement,
-        data,
-        start=_day(start, "--from"),
-        end=_day(end, "--to"),
-        by=_by(by),
-    )
+    if (agreement is None) == (case is None):
+        what = "both AGREEMENT and --case" if case else "neither AGREEMENT nor --case"
+        raise InvalidInput(
+            [
+                Problem(
+                    Location(field="--case"),
+                    f"{what} given: name the agreement in force, or the case whose events say "
+                    "which agreement was in force in each period, not both",
+                )
+            ]
+        )
+    first, last = _day(start, "--from"), _day(end, "--to")
+    if case is not None:
+        result = service.record_case_obligations(
+            database_url(), case, data, start=first, end=last, by=_by(by)
+        )
+    else:
+        assert agreement is not None
+        result = service.record_costed_obligations(
+            database_url(), agreement, data, start=first, end=last, by=_by(by)
+        )
     _print_recorded(result, output)
+
+
+@obligations_app.command("in-force")
+def obligations_in_force(
+    case: str = typer.Option(..., "--case", help="The case whose events to read."),
+    start: str = typer.Option(..., "--from", help="First period (YYYY-MM-DD)."),
+    end: str = typer.Option(..., "--to", help="Last period (YYYY-MM-DD)."),
+    output: str = FORMAT,
+) -> None:
+    """Which agreement the case's events put in force in each quarter, and why; a quarter
+    without one agreement on every day of it is named (exit 2)."""
+    from guildhall.services import ledger_in_force as service
+
+    _format(output)
+    first, last = _day(start, "--from"), _day(end, "--to")
+    assert first is not None and last is not None
+    answers, problems = service.agreements_in_force(database_url(), case, first, last)
+    if output == "json":
+        print_json(
+            {
+                "case": case,
+                "periods": [a.as_dict() for a in answers],
+                "problems": [p.as_dict() for p in problems],
+            }
+        )
+    else:
+        for answer in answers:
+            events = ", ".join(e.label() for e in answer.events)
+            typer.echo(f"{answer.period_start}  {answer.agreement:<24} {events}")
+            typer.echo(f"            {answer.reason}")
+    if problems:
+        raise InvalidInput(problems)
 
 
 @obligations_app.command("force-majeure")

@@ -93,25 +93,45 @@ def _axis_dollars(cents: float, _position: object = None) -> str:
     return dollars(cents)
 
 
-def _figure(comparison: Comparison) -> bytes:
-    offers = comparison.distribution
-    columns = max(2, len(offers))
-    rows = 3 if offers else 1
-    fig = plt.figure(figsize=(6.5 * columns, 5.6 * rows), constrained_layout=True)
-    grid = fig.add_gridspec(rows, columns)
-    half = columns // 2
-    _stacked(fig.add_subplot(grid[0, :half]), comparison, comparison.by_kind, "kind")
-    _stacked(fig.add_subplot(grid[0, half:]), comparison, comparison.by_market, "market")
-    if offers:
-        _mean_change_by_decile(fig.add_subplot(grid[1, :]), comparison)
-        for i, offer in enumerate(offers):
-            _bands_by_decile(fig.add_subplot(grid[2, i]), offer)
+LAYOUTS = ("wide", "narrow")
+"""``wide``: the panels side by side, for a page or a report; ``narrow``: the same panels
+stacked in one column with their legends below, for a phone's screen."""
+
+DPI = 110
+_NARROW_WIDTH = 4.2
+_NARROW_HEIGHTS = (7.6, 6.4, 4.6, 5.0)
+"""Inches: a stacked bar with its legend below; by market; mean change; each offer's bands."""
+
+
+def _panel_heights(comparison: Comparison, layout: str) -> list[float]:
+    offers = len(comparison.distribution)
+    if layout == "wide":
+        return [5.6] * (3 if offers else 1)
+    kind, market, mean, bands = _NARROW_HEIGHTS
+    return [kind, market, *([mean] + [bands] * offers if offers else [])]
+
+
+def figure_size(comparison: Comparison, layout: str = "wide") -> tuple[int, int]:
+    """The chart's width and height in pixels (a page gives them to its image)."""
+    if layout not in LAYOUTS:
+        raise ValueError(f"layout {layout!r} is not one of {', '.join(LAYOUTS)}")
+    width = 6.5 * max(2, len(comparison.distribution)) if layout == "wide" else _NARROW_WIDTH
+    height = sum(_panel_heights(comparison, layout))
+    return round(width * DPI), round(height * DPI)
+
+
+def _figure(comparison: Comparison, layout: str = "wide") -> bytes:
+    width, height = figure_size(comparison, layout)
+    fig = plt.figure(figsize=(width / DPI, height / DPI), constrained_layout=True)
+    if layout == "wide":
+        _wide_panels(fig, comparison)
+    else:
+        _narrow_panels(fig, comparison)
     baseline = comparison.agreements[0]["id"]
-    fig.suptitle(
-        f"Cost of each offer over the data set, and who gains, against {baseline}",
-        fontsize=14,
-        fontweight="bold",
-    )
+    title = f"Cost of each offer over the data set, and who gains, against {baseline}"
+    if layout == "narrow":
+        title = f"Cost of each offer over the data set,\nand who gains, against\n{baseline}"
+    fig.suptitle(title, fontsize=14 if layout == "wide" else 11, fontweight="bold")
     provenance = comparison.provenance
     if provenance:
         fig.text(
@@ -125,13 +145,45 @@ def _figure(comparison: Comparison) -> bytes:
             color="#666666",
         )
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=110)
+    fig.savefig(buffer, format="png", dpi=DPI)
     plt.close(fig)
     return buffer.getvalue()
 
 
-def _stacked(axis: Any, comparison: Comparison, table: dict[str, dict[str, int]], by: str) -> None:
-    """Each agreement's total as a stacked bar, by kind of payment or by market."""
+def _wide_panels(fig: Any, comparison: Comparison) -> None:
+    offers = comparison.distribution
+    columns = max(2, len(offers))
+    grid = fig.add_gridspec(len(_panel_heights(comparison, "wide")), columns)
+    half = columns // 2
+    _stacked(fig.add_subplot(grid[0, :half]), comparison, comparison.by_kind, "kind")
+    _stacked(fig.add_subplot(grid[0, half:]), comparison, comparison.by_market, "market")
+    if offers:
+        _mean_change_by_decile(fig.add_subplot(grid[1, :]), comparison)
+        for i, offer in enumerate(offers):
+            _bands_by_decile(fig.add_subplot(grid[2, i]), offer)
+
+
+def _narrow_panels(fig: Any, comparison: Comparison) -> None:
+    heights = _panel_heights(comparison, "narrow")
+    grid = fig.add_gridspec(len(heights), 1, height_ratios=heights)
+    _stacked(fig.add_subplot(grid[0]), comparison, comparison.by_kind, "kind", narrow=True)
+    _stacked(fig.add_subplot(grid[1]), comparison, comparison.by_market, "market", narrow=True)
+    if comparison.distribution:
+        _mean_change_by_decile(fig.add_subplot(grid[2]), comparison, narrow=True)
+        for i, offer in enumerate(comparison.distribution):
+            _bands_by_decile(fig.add_subplot(grid[3 + i]), offer, narrow=True)
+
+
+def _stacked(
+    axis: Any,
+    comparison: Comparison,
+    table: dict[str, dict[str, int]],
+    by: str,
+    *,
+    narrow: bool = False,
+) -> None:
+    """Each agreement's total as a stacked bar, by kind of payment or by market; narrow,
+    its legend goes below it."""
     ids = [a["id"] for a in comparison.agreements]
     keys = {k for per in table.values() for k in per}
     if by == "market":
@@ -160,16 +212,22 @@ def _stacked(axis: Any, comparison: Comparison, table: dict[str, dict[str, int]]
             va="bottom",
             fontsize=9,
         )
-    axis.set_xticks(positions, [_wrap(i) for i in ids], fontsize=9)
+    axis.set_xticks(positions, [_wrap(i) for i in ids], fontsize=8 if narrow else 9)
     axis.yaxis.set_major_formatter(FuncFormatter(_axis_dollars))
     axis.set_ylabel("Total cost (US dollars)")
     axis.set_ylim(0, max([1.0, *bottoms]) * 1.15)
-    axis.set_title(
+    title = (
         "Total cost by kind of payment (change against the baseline)"
         if by == "kind"
         else "Where the money comes from, by market"
     )
-    axis.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+    if narrow:
+        title = title.replace(" (change", "\n(change")
+        axis.set_title(title, fontsize=10)
+        axis.legend(fontsize=7, loc="upper left", bbox_to_anchor=(0.0, -0.22), frameon=False)
+    else:
+        axis.set_title(title)
+        axis.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
     axis.grid(axis="y", alpha=0.3)
 
 
@@ -183,7 +241,7 @@ def _wrap(name: str, width: int = 14) -> str:
     return "\n".join(lines)[:-1]
 
 
-def _mean_change_by_decile(axis: Any, comparison: Comparison) -> None:
+def _mean_change_by_decile(axis: Any, comparison: Comparison, *, narrow: bool = False) -> None:
     offers = comparison.distribution
     width = 0.8 / max(1, len(offers))
     for i, offer in enumerate(offers):
@@ -197,20 +255,24 @@ def _mean_change_by_decile(axis: Any, comparison: Comparison) -> None:
             label=offer["agreement"],
         )
     axis.axhline(0, color="black", linewidth=0.8)
-    axis.set_xticks(range(1, 11), [_decile_label(d) for d in range(1, 11)], fontsize=8)
+    axis.set_xticks(range(1, 11), [_decile_label(d, narrow) for d in range(1, 11)], fontsize=8)
     axis.yaxis.set_major_formatter(FuncFormatter(_axis_dollars))
     axis.set_xlabel("Decile of members' earnings")
     axis.set_ylabel("Mean change per member (US dollars)")
-    axis.set_title(f"Mean change per member against {offers[0]['baseline']}")
-    axis.legend(fontsize=8, loc="upper left", frameon=False)
+    title = f"Mean change per member against {offers[0]['baseline']}"
+    axis.set_title(title.replace(" against", "\nagainst") if narrow else title,
+                   fontsize=10 if narrow else None)  # fmt: skip
+    axis.legend(fontsize=7 if narrow else 8, loc="upper left", frameon=False)
     axis.grid(axis="y", alpha=0.3)
 
 
-def _decile_label(decile: int) -> str:
+def _decile_label(decile: int, narrow: bool = False) -> str:
+    if narrow:
+        return {1: "1\nlow", 10: "10\nhigh"}.get(decile, str(decile))
     return {1: "1\nlowest", 10: "10\nhighest"}.get(decile, str(decile))
 
 
-def _bands_by_decile(axis: Any, offer: dict[str, Any]) -> None:
+def _bands_by_decile(axis: Any, offer: dict[str, Any], *, narrow: bool = False) -> None:
     """A table: a row per decile (and all members), a column per band, each cell the
     share of the row's members in the band with the count, shaded by the square root of
     the share so a band of 2% is still seen beside one of 90%."""
@@ -230,19 +292,26 @@ def _bands_by_decile(axis: Any, offer: dict[str, Any]) -> None:
                 text,
                 ha="center",
                 va="center",
-                fontsize=7,
+                fontsize=6 if narrow else 7,
                 color="white" if shade[y][x] > 0.6 else "black",
             )
     axis.set_xticks(range(len(BANDS)), [_BAND_TICKS[b] for b in BANDS])
-    axis.tick_params(axis="x", labelsize=8)
+    axis.tick_params(axis="x", labelsize=6 if narrow else 8)
     labels = [_decile_label(int(r["decile"])).replace("\n", " ") for r in rows[:-1]]
     axis.set_yticks(range(len(rows)), [*labels, "all members"], fontsize=8)
     axis.axhline(len(rows) - 1.5, color="black", linewidth=1)
     axis.set_ylabel("Decile of members' earnings")
     axis.set_title(
         f"Winners and losers: {offer['agreement']}\nagainst {offer['baseline']}"
-        " (share of members, count)"
+        + ("\n" if narrow else " ")
+        + "(share of members, count)",
+        fontsize=9 if narrow else None,
     )
+
+
+def chart_png(comparison: Comparison, layout: str = "wide") -> bytes:
+    """The chart as PNG bytes, in one of ``LAYOUTS``."""
+    return _figure(comparison, layout)
 
 
 def write_chart(comparison: Comparison, target: Path) -> None:

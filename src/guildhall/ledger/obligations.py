@@ -14,8 +14,8 @@ plus the agreement's due days.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -25,7 +25,7 @@ import ibis
 import ibis.expr.types as ir
 
 from guildhall.core.money import to_cents
-from guildhall.core.problems import Problem
+from guildhall.core.problems import Location, Problem
 from guildhall.files.located_yaml import read_yaml
 from guildhall.files.shape import Shape
 from guildhall.ledger.records import FORCE_MAJEURE, Obligation
@@ -106,20 +106,106 @@ class Regular:
 
 @dataclass(frozen=True)
 class Suspension:
-    """A strike or other force majeure event suspending an employer's productions."""
+    """A strike or other force majeure event suspending an employer's productions.
+
+    A file that names the case and the strike's event may leave out the dates and the
+    agreement: ``within_strike`` then takes them from the case. ``where`` locates each
+    field the file gives, for the problems that name it."""
 
     path: str
     case: str | None
     event: str | None
-    agreement: str
+    agreement: str | None
     employer: str
-    suspended_from: date
-    suspended_to: date
+    suspended_from: date | None
+    suspended_to: date | None
     regulars: tuple[Regular, ...]
+    where: Mapping[str, Location] = field(default_factory=dict)
 
     @property
     def days(self) -> int:
+        assert self.suspended_from is not None and self.suspended_to is not None
         return (self.suspended_to - self.suspended_from).days + 1
+
+
+@dataclass(frozen=True)
+class StrikeDays:
+    """A strike as a case's events record it: its first day, its last day (the day before
+    the one it ended on; ``None`` while the record has it under way), and the events."""
+
+    first: date
+    last: date | None
+    started_by: str
+    ended_by: str | None = None
+
+
+def within_strike(
+    suspension: Suspension,
+    strike: StrikeDays,
+    agreement: str | None,
+    agreement_why: str,
+) -> tuple[Suspension | None, list[Problem]]:
+    """The suspension with the dates and agreement it leaves out taken from the case: from
+    the strike's first day to its last, under ``agreement`` (the one the case puts in force
+    on the first day of the suspension, for the reason ``agreement_why``). Dates outside
+    the strike, and an agreement other than the case's, are problems naming both."""
+    problems: list[Problem] = []
+    here = Location(file=suspension.path)
+
+    def at(name: str) -> Location:
+        return suspension.where.get(name, here)
+
+    began = f"the strike began on {strike.first} ({strike.started_by})"
+    ended = (
+        f"its last day was {strike.last} (it ended on the next day, {strike.ended_by})"
+        if strike.last is not None
+        else ""
+    )
+    start = suspension.suspended_from or strike.first
+    end = suspension.suspended_to or strike.last
+    if suspension.suspended_from is not None and suspension.suspended_from < strike.first:
+        problems.append(Problem(at("suspended_from"), f"suspended from {start}, before {began}"))
+    if strike.last is not None and suspension.suspended_from and start > strike.last:
+        problems.append(
+            Problem(at("suspended_from"), f"suspended from {start}, after the strike: {ended}")
+        )
+    to = suspension.suspended_to
+    if to is not None and strike.last is not None and to > strike.last:
+        problems.append(Problem(at("suspended_to"), f"suspended to {to}, but {ended}"))
+    if end is None:
+        problems.append(
+            Problem(
+                here,
+                f"the case has the strike under way ({strike.started_by} has no strike_ended "
+                "event after it), so the suspension's last day is not known",
+                hint="give suspended_to:",
+            )
+        )
+    if end is not None and end < start:
+        problems.append(Problem(at("suspended_to"), f"ends on {end}, before it starts on {start}"))
+    chosen = suspension.agreement or agreement
+    if suspension.agreement is not None and agreement is not None and agreement != chosen:
+        problems.append(
+            Problem(
+                at("agreement"),
+                f"names {suspension.agreement}, but the case puts {agreement} in force on "
+                f"{start} ({agreement_why})",
+                hint="leave agreement: out to take the case's, or correct the case",
+            )
+        )
+    if suspension.agreement is not None and agreement is None:
+        problems.append(
+            Problem(
+                at("agreement"),
+                f"names {suspension.agreement}, but the case puts no agreement in force on "
+                f"{start}: {agreement_why}",
+            )
+        )
+    if chosen is None:
+        problems.append(Problem(here, f"no agreement for the suspension: {agreement_why}"))
+    if problems or chosen is None or end is None:
+        return None, problems
+    return replace(suspension, agreement=chosen, suspended_from=start, suspended_to=end), []
 
 
 def _money(shape: Shape, value: Any, path: tuple[str | int, ...]) -> int | None:
@@ -145,17 +231,25 @@ def read_suspension(path: Path) -> tuple[Suspension | None, list[Problem]]:
     top = shape.mapping(
         doc.data,
         (),
-        required=("agreement", "employer", "suspended_from", "suspended_to", "regulars"),
-        optional=("case", "event", "description"),
+        required=("employer", "regulars"),
+        optional=("agreement", "suspended_from", "suspended_to", "case", "event", "description"),
     )
     if top is None:
         return None, shape.problems
-    agreement = shape.text(top.get("agreement"), ("agreement",))
-    employer = shape.text(top.get("employer"), ("employer",))
-    start = shape.day(top.get("suspended_from"), ("suspended_from",))
-    end = shape.day(top.get("suspended_to"), ("suspended_to",))
     case = shape.text(top.get("case"), ("case",), optional=True)
     event = shape.text(top.get("event"), ("event",), optional=True)
+    from_case = case is not None and event is not None
+    if case is not None and event is None:
+        shape.fail(("case",), "names a case but no event: which strike suspended production?",
+                   hint="add event: with the id of the case's strike_started event")  # fmt: skip
+    for name in ("agreement", "suspended_from", "suspended_to"):
+        if name not in top and not from_case:
+            shape.fail((), f"missing required key {name!r}",
+                       hint="give it, or name the case and its strike (case:, event:)")  # fmt: skip
+    agreement = shape.text(top.get("agreement"), ("agreement",), optional=True)
+    employer = shape.text(top.get("employer"), ("employer",))
+    start = shape.day(top.get("suspended_from"), ("suspended_from",), optional=True)
+    end = shape.day(top.get("suspended_to"), ("suspended_to",), optional=True)
     if start and end and end < start:
         shape.fail(("suspended_to",), f"ends on {end}, before it starts on {start}")
     regulars: list[Regular] = []
@@ -179,12 +273,17 @@ def read_suspension(path: Path) -> tuple[Suspension | None, list[Problem]]:
         seen[(production, performer)] = i
         title = shape.text(row.get("title"), (*where, "title"), optional=True)
         regulars.append(Regular(production, performer, salary, title))
-    if shape.problems or not (agreement and employer and start and end):
+    if shape.problems or not employer:
         return None, shape.problems
-    return (
-        Suspension(str(path), case, event, agreement, employer, start, end, tuple(regulars)),
-        [],
+    located: dict[str, Location] = {
+        name: doc.where((name,))
+        for name in ("agreement", "suspended_from", "suspended_to", "case", "event")
+        if name in top
+    }
+    suspension = Suspension(
+        str(path), case, event, agreement, employer, start, end, tuple(regulars), located
     )
+    return suspension, []
 
 
 def force_majeure(
@@ -193,6 +292,7 @@ def force_majeure(
     """The force majeure pay each regular is owed, with how it was figured."""
     formula = FORMULAS["force_majeure_suspension_pay"]
     on = suspension.suspended_from
+    assert on is not None
     params = agreement.values_on(formula.reads_parameters, on)
     weeks = Decimal(suspension.days) / 7
     out: list[tuple[Obligation, dict[str, object]]] = []

@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING
 from guildhall.core.clock import Clock, SystemClock
 from guildhall.core.errors import Conflict, InvalidInput, NotFound, TooManyAttempts
 from guildhall.core.problems import Location, Problem
+from guildhall.files.csv_table import parse_csv
+from guildhall.files.reading import CSV_LIMIT, read_text
 from guildhall.services.mailer import Mailer
 from guildhall.store import accounts_repo as repo
 from guildhall.store.account_tables import AccountRow
@@ -155,29 +157,34 @@ def add_user(
         return _account(repo.add_account(session, row))
 
 
+ROLL_COLUMNS = ("member_id", "email")
+
+
 def add_members_from_roll(
     database_url: str, path: Path, *, clock: Clock | None = None
 ) -> tuple[int, int]:
     """A member account for each row of a roll file with an ``email`` column, signing in by
     one-time link; returns (added, already there). Every problem names its row; on any
     problem nothing is added."""
-    text = path.read_text(encoding="utf-8")
-    reader = csv.DictReader(io.StringIO(text))
-    header = reader.fieldnames or []
-    missing = [c for c in ("member_id", "email") if c not in header]
-    if missing:
-        raise InvalidInput(
-            [Problem(Location(file=str(path), line=1), f"the header lacks {', '.join(missing)}")]
-        )
+    text, unreadable = read_text(path, limit=CSV_LIMIT)
+    if text is None:
+        raise InvalidInput(unreadable)
+    first = next(csv.reader(io.StringIO(text.split("\n", 1)[0].lstrip("\ufeff"))), [])
+    # A roll may carry other columns (standing, paid_through for the ballots' roll).
+    table, problems = parse_csv(
+        text, str(path), required=ROLL_COLUMNS, optional=[c.strip() for c in first]
+    )
+    if table is None:
+        raise InvalidInput(problems)
     rows: list[tuple[str, str, str]] = []
-    problems: list[Problem] = []
     seen: dict[str, int] = {}
-    for number, row in enumerate(reader, start=2):
+    for record in table.rows:
+        number, row = record.row, record.values
         member_id = (row.get("member_id") or "").strip()
         if not member_id or len(member_id) > 64:
             problems.append(
                 Problem(
-                    Location(file=str(path), row=number, field="member_id"),
+                    record.where(str(path), "member_id"),
                     "member_id is empty or longer than 64 characters",
                 )
             )
@@ -185,15 +192,12 @@ def add_members_from_roll(
         try:
             address = normalise_email(row.get("email") or "")
         except InvalidInput as exc:
-            problems += [
-                Problem(Location(file=str(path), row=number, field="email"), p.what)
-                for p in exc.problems
-            ]
+            problems += [Problem(record.where(str(path), "email"), p.what) for p in exc.problems]
             continue
         if address in seen:
             problems.append(
                 Problem(
-                    Location(file=str(path), row=number, field="email"),
+                    record.where(str(path), "email"),
                     f"{address} is already on row {seen[address]}",
                 )
             )

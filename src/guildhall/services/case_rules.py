@@ -29,10 +29,24 @@ def rules_text_for(case: Case, where: Location) -> str:
     return text
 
 
+_RULEBOOKS: dict[tuple[str, str, str], Rulebook] = {}
+_RULEBOOKS_KEPT = 64
+"""Rulebooks parsed by this process, by their text, file and the case's settings: a page
+of the case does not parse the rules again on every request."""
+
+
 def rulebook_for(case: Case, rules_text: str) -> Rulebook:
-    rulebook, problems = parse_rulebook(rules_text, str(rules_file(case.rules)), case.settings)
+    file = str(rules_file(case.rules))
+    key = (rules_text, file, repr(case.settings))
+    found = _RULEBOOKS.get(key)
+    if found is not None:
+        return found
+    rulebook, problems = parse_rulebook(rules_text, file, case.settings)
     if problems or rulebook is None:
         raise InvalidInput(problems)
+    if len(_RULEBOOKS) >= _RULEBOOKS_KEPT:
+        _RULEBOOKS.clear()
+    _RULEBOOKS[key] = rulebook
     return rulebook
 
 

@@ -147,7 +147,7 @@ def add_event_in(
     case_id: str,
     event: Mapping[str, Any],
     *,
-    recorded_by: str = "guildhall ballots",
+    recorded_by: str,
     clock: Clock | None = None,
 ) -> Event:
     """``add_event`` inside a transaction the caller holds, so that what the event records

@@ -1,5 +1,7 @@
-"""What the election pages of the web app need beyond the ballots services: a roll or
-decryption shares handed in as uploads, and where each trustee stands.
+"""What the election pages of the web app need beyond the ballots services: a roll, the
+credential authority's signed list, an audited ballot or decryption shares handed in as
+uploads; the files the credential authority works from handed out (the election file and
+the roll's eligible members); and where each trustee stands.
 
 Uploads are written to a private temporary folder for the ballots services to read and
 removed afterwards; problems name the uploaded file by the name it was sent with, never the
@@ -8,6 +10,8 @@ server's folder.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import tempfile
 from collections.abc import Sequence
@@ -16,8 +20,11 @@ from datetime import date
 from pathlib import Path, PurePath
 from typing import Any
 
+from guildhall.ballots.crypto.hashing import refuse_float
 from guildhall.core.errors import InvalidInput
 from guildhall.core.problems import Location, Problem
+from guildhall.files.located_json import parse_json
+from guildhall.files.reading import decode
 from guildhall.services import ballots
 from guildhall.store import ballots_repo as repo
 from guildhall.store.db import store_for
@@ -30,7 +37,7 @@ def _shown_as(exc: InvalidInput, folder: Path, names: dict[str, str]) -> Invalid
         if file is not None and file.startswith(str(folder)):
             file = names.get(file, PurePath(file).name)
         fixed.append(replace(p, where=replace(p.where, file=file)))
-    return InvalidInput(fixed)
+    return type(exc)(fixed)  # the same kind: a wrong state stays a wrong state
 
 
 def _safe_name(name: str, fallback: str) -> str:
@@ -55,6 +62,70 @@ def import_roll_upload(
             ) from None
         except InvalidInput as exc:
             raise _shown_as(exc, folder, {str(path): name}) from None
+
+
+def import_credentials_upload(
+    database_url: str, election_id: str, filename: str, content: bytes
+) -> int:
+    """``ballots.import_credentials`` on the credential authority's signed list, uploaded:
+    the same checks as the CLI's (this election, one valid credential per eligible member,
+    sorted and distinct, the authority's signature); any problem and nothing is written."""
+    name = _safe_name(filename, "credentials.json")
+    with tempfile.TemporaryDirectory(prefix="guildhall-credentials-") as tmp:
+        folder = Path(tmp)
+        path = folder / name
+        path.write_bytes(content)
+        try:
+            return ballots.import_credentials(database_url, election_id, path)
+        except InvalidInput as exc:
+            raise _shown_as(exc, folder, {str(path): name}) from None
+
+
+def _uploaded_json(filename: str, fallback: str, content: bytes) -> Any:
+    name = _safe_name(filename, fallback)
+    text, problems = decode(content, name)
+    if text is None:
+        raise InvalidInput(problems)
+    value, problems = parse_json(text, name, parse_float=refuse_float)
+    if problems:
+        raise InvalidInput(problems)
+    return value
+
+
+def spoil_upload(
+    database_url: str, election_id: str, ballot: tuple[str, bytes], record: tuple[str, bytes]
+) -> int:
+    """``ballots.spoil`` on an audited ballot and its audit record, uploaded: the ballot is
+    published as spoiled with its choice revealed, and can never be cast. Returns its seq."""
+    ballot_json = _uploaded_json(ballot[0], "ballot.json", ballot[1])
+    record_json = _uploaded_json(record[0], "record.json", record[1])
+    return ballots.spoil(database_url, election_id, ballot_json, record_json)
+
+
+def election_file(database_url: str, election_id: str) -> str:
+    """The published election file, as ``ballots publish`` writes it: the manifest the
+    credential authority and members' devices work from."""
+    manifest, _hash = ballots.election_manifest(database_url, election_id)
+    return json.dumps(manifest.as_json(), indent=1) + "\n"
+
+
+def roll_for_authority(database_url: str, election_id: str) -> str:
+    """The roll's eligible members as a roll CSV the credential authority's
+    ``credentials make`` reads: each member in good standing and paid through the record
+    date (the server keeps only who is eligible, so that is what the file says)."""
+    with store_for(database_url).session() as session:
+        r = repo.row(session, election_id)
+        if not r.eligible or r.record_date is None:
+            raise InvalidInput(
+                [Problem(Location(file=f"election {election_id}"), "no roll has been imported")]
+            )
+        members = [m.member_id for m in repo.roll(session, election_id)]
+        paid_through = r.record_date.isoformat()
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["member_id", "standing", "paid_through"])
+    writer.writerows([m, "good", paid_through] for m in members)
+    return out.getvalue()
 
 
 def tally_uploads(

@@ -16,7 +16,13 @@ from guildhall.core.errors import InvalidInput, NotFound
 from guildhall.core.problems import Location, Problem
 from guildhall.files.output import write_text
 from guildhall.ledger import journal
-from guildhall.ledger.obligations import force_majeure, read_suspension
+from guildhall.ledger.obligations import (
+    StrikeDays,
+    Suspension,
+    force_majeure,
+    read_suspension,
+    within_strike,
+)
 from guildhall.ledger.records import Entry, Obligation, Remittance
 from guildhall.ledger.remittances import quarantine_csv, read_remittances
 from guildhall.ledger.terms import LedgerTerms, ledger_terms
@@ -111,20 +117,79 @@ def agreement_terms(agreement_id: str, on: date) -> tuple[Any, LedgerTerms]:
     return agreement, terms
 
 
+def _from_case(database_url: str, suspension: Suspension) -> tuple[Suspension, dict[str, Any]]:
+    """The suspension with its dates and agreement checked against, or taken from, the
+    strike the case records and the agreement it puts in force; what the case said."""
+    from guildhall.services.cases import get_case
+    from guildhall.services.ledger_in_force import agreement_on_day, strike
+
+    assert suspension.case is not None and suspension.event is not None
+    here = suspension.where.get("event", Location(file=suspension.path))
+    try:
+        case = get_case(database_url, suspension.case)
+    except NotFound:
+        raise InvalidInput(
+            [
+                Problem(
+                    suspension.where.get("case", here),
+                    f"case {suspension.case!r} is not in the store",
+                    hint="load it first: guildhall case load CASE.yaml",
+                )
+            ]
+        ) from None
+    found, why = strike(case, suspension.event)
+    if found is None:
+        raise InvalidInput([Problem(here, why or "not a strike")])
+    days = StrikeDays(
+        found.started.date,
+        found.last_day,
+        found.started.label(),
+        found.ended.label() if found.ended else None,
+    )
+    first = suspension.suspended_from or days.first
+    span, problems = agreement_on_day(case, first)
+    why_agreement = (
+        f"{span.since}; events {', '.join(e.label() for e in span.events)}"
+        if span is not None
+        else "; ".join(p.what for p in problems)
+    )
+    resolved, problems = within_strike(
+        suspension, days, span.agreement if span else None, why_agreement
+    )
+    if resolved is None:
+        raise InvalidInput(problems)
+    said = {
+        "strike": {"started": days.started_by, "ended": days.ended_by},
+        "in_force": {
+            "agreement": span.agreement if span else None,
+            "events": [e.label() for e in span.events] if span else [],
+            "reason": why_agreement,
+        },
+    }
+    return resolved, said
+
+
 def record_force_majeure(
     database_url: str, path: Path, *, by: str, clock: Clock | None = None
 ) -> Recorded:
-    """The force majeure pay a suspension file creates, appended as obligations."""
+    """The force majeure pay a suspension file creates, appended as obligations. A file
+    that names its case and strike is checked against them: its dates must fall within
+    the strike, its agreement must be the one the case puts in force; the dates and the
+    agreement it leaves out are taken from the case."""
     suspension, problems = read_suspension(path)
     if suspension is None:
         raise InvalidInput(problems)
+    said: dict[str, Any] = {}
+    if suspension.case is not None:
+        suspension, said = _from_case(database_url, suspension)
+    assert suspension.agreement and suspension.suspended_from and suspension.suspended_to
     agreement, terms = agreement_terms(suspension.agreement, suspension.suspended_from)
     owed = force_majeure(suspension, agreement, terms)
     if not owed:
         raise InvalidInput(
             [
                 Problem(
-                    Location(file=str(path), field="agreement"),
+                    suspension.where.get("agreement", Location(file=str(path), field="agreement")),
                     f"{agreement.id} owes no force majeure pay for this suspension",
                     hint="an agreement without the clause (force_majeure_in_agreement) owes none",
                 )
@@ -140,6 +205,7 @@ def record_force_majeure(
         "terms": [t.as_dict() for t in terms.terms()],
         "suspended_from": suspension.suspended_from.isoformat(),
         "suspended_to": suspension.suspended_to.isoformat(),
+        **said,
     }
     key = (
         f"suspension:{suspension.employer}:{agreement.id}:"
@@ -307,6 +373,13 @@ def journal_entries(
         return ledger_repo.entries(session, kind=kind, employer=employer)
 
 
+def source_descriptions(database_url: str) -> dict[str, dict[str, Any]]:
+    """What each recording's source says, by its key: the agreement, the data set, the
+    case and the events that put the agreement in force."""
+    with store_for(database_url).session() as session:
+        return ledger_repo.source_descriptions(session)
+
+
 def obligations_in_effect(database_url: str, *, employer: str | None = None) -> list[Entry]:
     """Obligations neither reversed nor reversals, in journal order."""
     return journal.in_effect(journal_entries(database_url, kind="obligation", employer=employer))
@@ -334,50 +407,76 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
-def record_costed_obligations(
-    database_url: str,
-    agreement_id: str,
-    data: Path,
-    *,
-    start: date | None = None,
-    end: date | None = None,
-    by: str,
-    clock: Clock | None = None,
-) -> Recorded:
-    """Cost ``agreement_id`` over the data set and append its obligations per performer,
-    production, period and kind for the periods from ``start`` to ``end`` (by default the
-    agreement's term). The source records the agreement files' SHA-256, the data set's
-    checksum and every parameter value with its source."""
-    from guildhall.costing.allocation import obligations as per_performer
+@dataclass(frozen=True)
+class _Costing:
+    """A data set opened for costing: its tables and checksum."""
+
+    path: Path
+    tables: Any
+    checksum: str
+
+
+def _open_costing(data: Path) -> _Costing:
     from guildhall.costing.backends import connect
-    from guildhall.costing.engine import open_tables, production_amounts
-    from guildhall.costing.params import terms_from_agreement
+    from guildhall.costing.engine import open_tables
     from guildhall.costing.provenance import data_checksum
-    from guildhall.ledger.obligations import obligations_table
     from guildhall.services.costing import _data_set, _memory_limit
 
+    data_set = _data_set(data)
+    tables = open_tables(connect("duckdb", memory_limit=_memory_limit()), data_set)
+    return _Costing(data, tables, data_checksum(data_set))
+
+
+@dataclass(frozen=True)
+class _Costed:
+    """One agreement's obligations over some periods, with the source that says why."""
+
+    obligations: list[tuple[Obligation, dict[str, Any]]]
+    key: str
+    description: dict[str, Any]
+
+
+def _agreement_for_ledger(agreement_id: str) -> tuple[Any, date, LedgerTerms]:
     agreement = load(agreement_id)
     day = reading_day(agreement)
     terms, problems = ledger_terms(agreement, day)
     if terms is None:
         raise InvalidInput(problems)
-    start = start or agreement.term_start
-    end = end or agreement.term_end
-    if start and end and end < start:
-        raise InvalidInput([Problem(Location(field="to"), f"{end} is before {start}")])
-    data_set = _data_set(data)
+    return agreement, day, terms
+
+
+def _cost(
+    costing: _Costing,
+    agreement_id: str,
+    *,
+    start: date | None,
+    end: date | None,
+    periods: list[date] | None = None,
+    details: dict[str, Any] | None = None,
+) -> _Costed:
+    """Cost ``agreement_id`` over the data set for the periods from ``start`` to ``end``
+    (and, when given, only ``periods``): its obligations per performer, production, period
+    and kind, and the description of the recording's source."""
+    from guildhall.costing.allocation import obligations as per_performer
+    from guildhall.costing.engine import production_amounts
+    from guildhall.costing.params import terms_from_agreement
+    from guildhall.ledger.obligations import obligations_table
+
+    agreement, day, terms = _agreement_for_ledger(agreement_id)
+    tables = costing.tables
     costing_terms = terms_from_agreement(agreement)
-    tables = open_tables(connect("duckdb", memory_limit=_memory_limit()), data_set)
     amounts = production_amounts(tables, [costing_terms])
     if start:
         amounts = amounts.filter(amounts.period_start >= start)
     if end:
         amounts = amounts.filter(amounts.period_start <= end)
+    if periods is not None:
+        amounts = amounts.filter(amounts.period_start.isin(periods))
     owed = per_performer(amounts, tables.credits)
-    periods = [
+    present = [
         r["period_start"] for r in owed.select("period_start").distinct().to_pyarrow().to_pylist()
     ]
-    rows = obligations_table(owed, tables.productions, terms, periods).to_pyarrow().to_pylist()
+    rows = obligations_table(owed, tables.productions, terms, present).to_pyarrow().to_pylist()
     names = tables.productions.select("production_id", "title").to_pyarrow().to_pylist()
     titles = {r["production_id"]: r["title"] for r in names}
     obligations: list[tuple[Obligation, dict[str, Any]]] = [
@@ -392,17 +491,16 @@ def record_costed_obligations(
                 amount_cents=r["amount_cents"],
                 due_on=r["due_on"],
             ),
-            {"title": titles.get(r["production_id"])},
+            {"title": titles.get(r["production_id"]), **(details or {})},
         )
         for r in rows
     ]
-    checksum = data_checksum(data_set)
     files = [{"path": f.path, "sha256": f.sha256} for f in agreement.files]
     description = {
         "agreement": agreement.id,
         "agreement_files": files,
         "read_on": day.isoformat(),
-        "data": {"path": str(data), "sha256": checksum},
+        "data": {"path": str(costing.path), "sha256": costing.checksum},
         "periods": [start.isoformat() if start else None, end.isoformat() if end else None],
         "parameters": {
             name: {"value": _plain(value), "source": costing_terms.sources.get(name)}
@@ -410,13 +508,170 @@ def record_costed_obligations(
         },
         "terms": [t.as_dict() for t in terms.terms()],
     }
-    key = f"costing:{files[0]['sha256'][:16]}:{checksum[:16]}:{start}:{end}"
+    key = f"costing:{files[0]['sha256'][:16]}:{costing.checksum[:16]}:{start}:{end}"
+    return _Costed(obligations, key, description)
+
+
+def record_costed_obligations(
+    database_url: str,
+    agreement_id: str,
+    data: Path,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    by: str,
+    clock: Clock | None = None,
+) -> Recorded:
+    """Cost ``agreement_id`` over the data set and append its obligations per performer,
+    production, period and kind for the periods from ``start`` to ``end`` (by default the
+    agreement's term). The source records the agreement files' SHA-256, the data set's
+    checksum and every parameter value with its source."""
+    agreement, _, _ = _agreement_for_ledger(agreement_id)
+    start = start or agreement.term_start
+    end = end or agreement.term_end
+    if start and end and end < start:
+        raise InvalidInput([Problem(Location(field="to"), f"{end} is before {start}")])
+    costed = _cost(_open_costing(data), agreement_id, start=start, end=end)
     return record_obligations(
         database_url,
-        obligations,
-        source_key=key,
+        costed.obligations,
+        source_key=costed.key,
         source_kind="costing",
-        description=description,
+        description=costed.description,
         by=by,
         clock=clock,
+    )
+
+
+def _data_periods(costing: _Costing) -> tuple[date, date]:
+    events = costing.tables.events
+    row = events.aggregate(first=events.period_start.min(), last=events.period_start.max())
+    found = row.to_pyarrow().to_pylist()[0]
+    if found["first"] is None:
+        raise InvalidInput(
+            [Problem(Location(file=str(costing.path)), "the data set reports no revenue events")]
+        )
+    return found["first"], found["last"]
+
+
+def record_case_obligations(
+    database_url: str,
+    case_id: str,
+    data: Path,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    by: str,
+    clock: Clock | None = None,
+) -> Recorded:
+    """Cost the data set period by period under the agreement the case's events put in
+    force for each period, and append the obligations (by default for the periods the
+    data's events report). Any period the case leaves without one agreement in force is a
+    problem, and nothing is written. Each run of periods under one agreement is recorded
+    with a source naming the case, the agreement and the events that put it in force; an
+    obligation the journal holds under another agreement for the same production,
+    performer, period and kind is refused (reverse it first)."""
+    from guildhall.services.cases import get_case
+    from guildhall.services.ledger_in_force import in_force_for, periods_between
+
+    case = get_case(database_url, case_id)
+    costing = _open_costing(data)
+    if start is None or end is None:
+        first, last = _data_periods(costing)
+        start, end = start or first, end or last
+    answers, problems = in_force_for(case, periods_between(start, end))
+    if problems:
+        raise InvalidInput(problems)
+    runs: list[list[Any]] = []
+    for answer in answers:
+        marks = (answer.agreement, tuple(e.seq for e in answer.events))
+        last_run = runs[-1] if runs else None
+        if (
+            last_run is not None
+            and (
+                last_run[-1].agreement,
+                tuple(e.seq for e in last_run[-1].events),
+            )
+            == marks
+        ):
+            last_run.append(answer)
+        else:
+            runs.append([answer])
+    costed: list[_Costed] = []
+    for run in runs:
+        agreement = run[0].agreement
+        labels = [e.label() for e in run[0].events]
+        part = _cost(
+            costing,
+            agreement,
+            start=run[0].period_start,
+            end=run[-1].period_start,
+            periods=[a.period_start for a in run],
+            details={"case": case.id, "in_force_by": labels},
+        )
+        seqs = "-".join(str(e.seq) for e in run[0].events)
+        description = {
+            **part.description,
+            "case": case.id,
+            "in_force": [a.as_dict() for a in run],
+        }
+        key = f"case:{case.id}:{agreement}:{seqs}:{part.key.removeprefix('costing:')}"
+        costed.append(_Costed(part.obligations, key, description))
+    return _record_runs(database_url, costed, by=by, clock=clock, case=case.id)
+
+
+def _record_runs(
+    database_url: str, runs: list[_Costed], *, by: str, clock: Clock | None, case: str
+) -> Recorded:
+    """Append every run's obligations in one transaction, after the check that none
+    contradicts an obligation in effect under another agreement."""
+    at = _clock(clock).now()
+    added = already = 0
+    with store_for(database_url).session() as session:
+        held = {
+            (e.production_id, e.performer_id, e.period_start, e.payment_kind): e
+            for e in journal.in_effect(ledger_repo.entries(session, kind="obligation"))
+        }
+        problems: list[Problem] = []
+        for run in runs:
+            for obligation, _ in run.obligations:
+                old = held.get(
+                    (
+                        obligation.production_id,
+                        obligation.performer_id,
+                        obligation.period_start,
+                        obligation.kind,
+                    )
+                )
+                if old is not None and old.agreement != obligation.agreement:
+                    period = obligation.period_start
+                    problems.append(
+                        Problem(
+                            Location(file=f"case {case}", field=f"period {period}"),
+                            f"production {obligation.production_id}'s {obligation.kind} for the "
+                            f"period {obligation.period_start} is owed under {old.agreement} in "
+                            f"the journal (entry {old.seq}), but the case now puts "
+                            f"{obligation.agreement} in force",
+                            hint="reverse the earlier obligations (ledger reverse ENTRY "
+                            "--reason ...) before recording under the case",
+                        )
+                    )
+                    break
+        if problems:
+            raise InvalidInput(problems)
+        sources = []
+        for run in runs:
+            entries = [obligation_entry(o, at=at, by=by, details=d) for o, d in run.obligations]
+            source = ledger_repo.source_pk(
+                session, run.key, "costing", run.description, at=at, by=by
+            )
+            fresh = ledger_repo.append(session, entries, source)
+            added += len(fresh)
+            already += len(entries) - len(fresh)
+            sources.append(run.key)
+    return Recorded(
+        added,
+        already,
+        sources[0] if len(sources) == 1 else f"case:{case}",
+        {"sources": sources, "in_force": [a for r in runs for a in r.description["in_force"]]},
     )

@@ -7,7 +7,6 @@ mistake), so a page and its JSON twin show the same thing.
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -128,14 +127,6 @@ def compare(
     while len(_CACHE) > _CACHE_SIZE:
         _CACHE.popitem(last=False)
     return result
-
-
-def chart_png(comparison: Comparison) -> bytes:
-    """The costing chart as PNG bytes, drawn by the costing chart writer."""
-    with tempfile.TemporaryDirectory(prefix="guildhall-chart-") as folder:
-        target = Path(folder) / "chart.png"
-        costing.write_chart(comparison, target)
-        return target.read_bytes()
 
 
 def performer(

@@ -27,6 +27,28 @@ def default_directory() -> Path:
     return Path(__file__).resolve().parents[3] / "agreements"
 
 
+_PARSED: dict[tuple[str, int, int], tuple[ParsedFile | None, tuple[Problem, ...]]] = {}
+_PARSED_KEPT = 512
+"""Files parsed by this process, by path, size and modification time: a file is parsed
+again only when it changes, so a web page does not parse every agreement on each request."""
+
+
+def _parse_once(path: Path) -> tuple[ParsedFile | None, list[Problem]]:
+    try:
+        stat = path.stat()
+    except OSError:
+        return parse_file(path)
+    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    found = _PARSED.get(key)
+    if found is None:
+        parsed, problems = parse_file(path)
+        found = (parsed, tuple(problems))
+        if len(_PARSED) >= _PARSED_KEPT:
+            _PARSED.clear()
+        _PARSED[key] = found
+    return found[0], list(found[1])
+
+
 class Library:
     """The agreement files in one folder, parsed on demand and at most once."""
 
@@ -37,7 +59,7 @@ class Library:
 
     def parsed(self, agreement_id: str) -> tuple[ParsedFile | None, list[Problem]]:
         if agreement_id not in self._parsed:
-            self._parsed[agreement_id] = parse_file(self.paths[agreement_id])
+            self._parsed[agreement_id] = _parse_once(self.paths[agreement_id])
         return self._parsed[agreement_id]
 
     def resolve(self, agreement_id: str) -> tuple[Agreement | None, list[Problem]]:

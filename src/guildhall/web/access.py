@@ -35,6 +35,20 @@ CSRF_HEADER = "x-csrf-token"
 
 EVERY_ROLE = ROLES
 
+# Who takes each step of a member vote (web/routes/election_pages.py and
+# election_authority_pages.py). The office runs the vote and the credential authority's
+# hand-offs; the negotiating committee opens it and certifies its result (its acts on the
+# case record); trustees watch where the decryption stands.
+ELECTION_OFFICE = ("staff", "admin")
+"""Import the roll, publish, hand out the authority's files and import its signed list,
+spoil an audited ballot, checkpoint the board, close, tally."""
+ELECTION_COMMITTEE = ("negotiating_committee",)
+"""Open the vote, certify its result."""
+ELECTION_MANAGERS = (*ELECTION_OFFICE, *ELECTION_COMMITTEE)
+"""See the page that runs the vote."""
+ELECTION_WATCHERS = ("trustee", *ELECTION_MANAGERS)
+"""See where each trustee stands."""
+
 
 @dataclass(frozen=True)
 class Policy:

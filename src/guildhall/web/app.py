@@ -21,13 +21,16 @@ from guildhall.web.routes import (
     costing_api,
     costing_pages,
     docs_pages,
+    election_authority_pages,
     election_pages,
+    home_pages,
     member_pages,
     terms_api,
     terms_pages,
 )
 
 AREAS = (
+    home_pages,
     account_pages,
     account_api,
     case_forms,
@@ -39,6 +42,7 @@ AREAS = (
     costing_api,
     member_pages,
     election_pages,
+    election_authority_pages,
     ballots_pages,
     ballots_api,
     docs_pages,

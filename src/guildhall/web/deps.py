@@ -1,5 +1,9 @@
 """Typed request dependencies: the database URL and the page templates.
 
+Every template has the ``label``, ``labelled`` and ``plain`` filters (``web/labels.py``):
+an identifier in plain words, the words with the identifier beside them, and a sentence
+that carries identifiers in words.
+
 Every page is given ``account`` (the signed-in person, or ``None``) and ``csrf`` (the token
 its forms carry) by the templates' context processor.
 """
@@ -13,6 +17,7 @@ from fastapi import Depends, Request
 from fastapi.templating import Jinja2Templates
 
 from guildhall.core.errors import NotSignedIn
+from guildhall.web.labels import label, labelled, plain
 
 
 def _page_context(request: Request) -> dict[str, Any]:
@@ -26,6 +31,9 @@ def _page_context(request: Request) -> dict[str, Any]:
 TEMPLATES = Jinja2Templates(
     directory=Path(__file__).parent / "templates", context_processors=[_page_context]
 )
+TEMPLATES.env.filters["label"] = label
+TEMPLATES.env.filters["labelled"] = labelled
+TEMPLATES.env.filters["plain"] = plain
 
 
 def _database_url(request: Request) -> str:

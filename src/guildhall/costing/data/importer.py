@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -94,10 +95,36 @@ def _csv_source(path: Path, fields: list[str]) -> tuple[str | None, list[Problem
     if problems:
         return None, problems
     columns = ", ".join(f"{_quoted(h)}: 'VARCHAR'" for h in header)
+    # Strict: a row with more or fewer fields than the header is not read but kept, with
+    # its line, in the rejects table, so that it is named instead of padded or cut.
     return (
         f"read_csv({_quoted(path)}, header=true, auto_detect=false, columns={{{columns}}},"
-        " quote='\"', escape='\"', strict_mode=false, null_padding=true)"
+        " quote='\"', escape='\"', strict_mode=true, null_padding=false,"
+        " store_rejects=true, rejects_table='rejects', rejects_scan='rejects_scans')"
     ), []
+
+
+def _rejected_rows(con: duckdb.DuckDBPyConnection, path: Path) -> list[Problem]:
+    """Each row the strict CSV reader refused (wrong number of fields, a bad quote)."""
+    rows = con.execute(
+        "SELECT e.line, e.column_name, e.error_type, e.error_message FROM rejects e"
+        " JOIN rejects_scans s USING (scan_id, file_id) WHERE s.file_path = ?"
+        " ORDER BY e.line",
+        [str(path)],
+    ).fetchall()
+    problems = []
+    for line, column, kind, message in rows:
+        why = str(message).strip().splitlines()[0] if message else str(kind)
+        counts = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", why)
+        if counts:
+            why = (
+                f"the row has the wrong number of fields: {counts[2]} where the header"
+                f" has {counts[1]}"
+            )
+        problems.append(
+            Problem(Location(file=str(path), line=int(line), field=column or None), why)
+        )
+    return problems
 
 
 def _load(con: duckdb.DuckDBPyConnection, table: str, path: Path) -> list[Problem]:
@@ -121,6 +148,10 @@ def _load(con: duckdb.DuckDBPyConnection, table: str, path: Path) -> list[Proble
             f"CREATE TEMP TABLE raw_{table} AS SELECT row_number() OVER () AS _row, {cast}"
             f" FROM {source}"
         )
+        if is_csv:
+            rejected = _rejected_rows(con, path)
+            if rejected:
+                return rejected
     except duckdb.Error as exc:
         kind = "CSV" if is_csv else "Parquet"
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

@@ -22,6 +22,7 @@ from guildhall.services.ballots.voting import (
     list_elections,
     open_election,
     prepare_ballot,
+    signed_checkpoint,
     spoil,
     status,
 )
@@ -46,6 +47,7 @@ __all__ = [
     "publish",
     "read_key",
     "result",
+    "signed_checkpoint",
     "spoil",
     "status",
     "tally",

@@ -27,6 +27,9 @@ from guildhall.store import cases_repo
 from guildhall.store.ballot_tables import ElectionRow
 from guildhall.store.db import Session, store_for
 
+RECORDED_BY = "guildhall ballots"
+"""Who the case record says recorded a vote's events when no account is named (the CLI)."""
+
 _manifests: dict[tuple[str, str], tuple[Manifest, str]] = {}
 
 

@@ -17,6 +17,7 @@ from guildhall.ballots import identity
 from guildhall.ballots.roll import read_roll
 from guildhall.core.errors import InvalidInput
 from guildhall.files import output
+from guildhall.files.reading import CSV_LIMIT, require_text
 from guildhall.services.ballots.election_file import read_election_file
 from guildhall.services.ballots.files import problem, refuse_existing, write_new
 from guildhall.services.ballots.identities import read_private
@@ -35,10 +36,7 @@ def make_credentials(
                       f"election ({identity.fingerprint(manifest.authority)})")  # fmt: skip
     if manifest.record_date is None:
         raise problem(election_path, "the election names no record date: it is not published")
-    try:
-        text = roll_path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise problem(roll_path, f"cannot be read: {exc}") from exc
+    text = require_text(roll_path, limit=CSV_LIMIT)
     roll, problems = read_roll(text, record_date=manifest.record_date, file=str(roll_path))
     if problems:
         raise InvalidInput(problems)

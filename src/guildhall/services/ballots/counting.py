@@ -24,6 +24,7 @@ from guildhall.core.problems import Location, Problem
 from guildhall.services import cases
 from guildhall.services.ballots import identities
 from guildhall.services.ballots._common import (
+    RECORDED_BY,
     case_event,
     current_time,
     input_problem,
@@ -123,11 +124,16 @@ def _result_json(r: ElectionRow, outcome: Outcome) -> dict[str, Any]:
 
 
 def certify(
-    database_url: str, election_id: str, *, board_key: Path, clock: Clock | None = None
+    database_url: str,
+    election_id: str,
+    *,
+    board_key: Path,
+    recorded_by: str = RECORDED_BY,
+    clock: Clock | None = None,
 ) -> dict[str, Any]:
     """Certify the tallied result, signed with the server's board key, and record it on the
     case as ``vote_closed``, in one transaction: the case's rules must allow the event, or
-    nothing is certified."""
+    nothing is certified. ``recorded_by`` is who the case record says recorded it."""
     now = current_time(clock)
     seed = identities.read_private(board_key)
     with transaction(database_url) as session:
@@ -143,7 +149,8 @@ def certify(
                 "eligible": result["eligible"], "passed": result["passed"]},
                 f"Vote {e.id} ({e.question}): {result['yes']} yes, {result['no']} no, "
                 f"{result['blank']} blank of {result['eligible']} eligible; "
-                f"{'passed' if result['passed'] else 'failed'}."), clock=clock)  # fmt: skip
+                f"{'passed' if result['passed'] else 'failed'}."), recorded_by=recorded_by,
+                clock=clock)  # fmt: skip
         result_hash = json.loads(repo.entries_of(session, election_id, "result")[-1])["hash"]
         body: dict[str, Any] = {"election": r.election_hash, "certified_at": now.isoformat(),
                                 "result": result_hash}  # fmt: skip

@@ -135,12 +135,16 @@ def import_roll(
     return len(roll.eligible), roll.not_eligible
 
 
-def publish(database_url: str, election_id: str, out: Path, *, clock: Clock | None = None) -> str:
+def publish(
+    database_url: str, election_id: str, out: Path | None, *, clock: Clock | None = None
+) -> str:
     """Freeze the roll and publish the manifest: the board's first entry, and the election
-    file ``out`` that the credential authority and members' devices work from. Returns the
-    election hash."""
+    file ``out`` that the credential authority and members' devices work from (``None``:
+    no file; the web app hands the same file out from the board). Returns the election
+    hash."""
     now = current_time(clock)
-    refuse_existing(out)
+    if out is not None:
+        refuse_existing(out)
     with transaction(database_url) as session:
         r = repo.row(session, election_id, lock=True)
         repo.election(r).require("draft", doing="publish the election")
@@ -157,7 +161,8 @@ def publish(database_url: str, election_id: str, out: Path, *, clock: Clock | No
         repo.append(session, election_id, "election", manifest.as_json())
         r.frozen_at, r.election_hash = now, election_hash
         repo.log(session, election_id, "published", now, election=election_hash)
-        write_new(out, manifest.as_json(), private=False)
+        if out is not None:
+            write_new(out, manifest.as_json(), private=False)
     return election_hash
 
 

@@ -11,17 +11,17 @@ from guildhall.ballots.verify import Progress, Report, RulesReference, Unreadabl
 from guildhall.bargaining.rulebook import parse_rulebook
 from guildhall.core.errors import InvalidInput
 from guildhall.core.problems import Location, Problem
+from guildhall.files.reading import YAML_LIMIT, decode, require_bytes
 from guildhall.services.ballots.election_file import manifest_data
 from guildhall.services.ballots.files import read_json
 
 
 def rules_reference(path: Path) -> RulesReference:
     """The rules file's SHA-256 and vote rules; problems name the file's lines."""
-    try:
-        raw = path.read_bytes()
-        text = raw.decode("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInput([Problem(Location(file=str(path)), f"cannot be read: {exc}")]) from exc
+    raw = require_bytes(path, limit=YAML_LIMIT)
+    text, problems = decode(raw, str(path))
+    if text is None:
+        raise InvalidInput(problems)
     rulebook, problems = parse_rulebook(text, str(path))
     if problems or rulebook is None:
         raise InvalidInput(problems)

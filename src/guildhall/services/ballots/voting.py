@@ -22,6 +22,7 @@ from guildhall.core.problems import Location, Problem
 from guildhall.services import cases
 from guildhall.services.ballots import identities
 from guildhall.services.ballots._common import (
+    RECORDED_BY,
     current_time,
     election_manifest,
     opened_event,
@@ -43,6 +44,7 @@ def status(database_url: str, election_id: str, *, clock: Clock | None = None) -
         return {
             "id": e.id, "case": e.case_id, "question": e.question, "state": e.state,
             "election_hash": r.election_hash, "eligible": e.eligible, "cast": r.ballots_cast,
+            "credentials_issued": r.credentials_issued,
             "threshold": {"ratio": r.threshold, "comparison": r.comparison},
             "opens_at": e.opens_at, "closes_at": e.closes_at,
             "timestamps": {k: getattr(e, k) for k in (
@@ -53,9 +55,16 @@ def status(database_url: str, election_id: str, *, clock: Clock | None = None) -
         }  # fmt: skip
 
 
-def open_election(database_url: str, election_id: str, *, clock: Clock | None = None) -> None:
+def open_election(
+    database_url: str,
+    election_id: str,
+    *,
+    recorded_by: str = RECORDED_BY,
+    clock: Clock | None = None,
+) -> None:
     """Open the vote; for a case, the case's rules must allow its ``vote_opened`` event, and
-    the event and the opening are written in one transaction."""
+    the event and the opening are written in one transaction. ``recorded_by`` is who the
+    case record says recorded the event (the signed-in account, from the web app)."""
     now = current_time(clock)
     with transaction(database_url) as session:
         r = repo.row(session, election_id, lock=True)
@@ -66,7 +75,8 @@ def open_election(database_url: str, election_id: str, *, clock: Clock | None = 
             raise WrongState([Problem(Location(file=f"election {election_id}"), b)
                               for b in blockers])  # fmt: skip
         if e.case_id is not None:
-            cases.add_event_in(session, e.case_id, opened_event(e, now), clock=clock)
+            cases.add_event_in(session, e.case_id, opened_event(e, now), recorded_by=recorded_by,
+                               clock=clock)  # fmt: skip
         repo.append(
             session,
             election_id,
@@ -176,8 +186,18 @@ def checkpoint(
     clock: Clock | None = None,
 ) -> dict[str, Any]:  # fmt: skip
     """The board's head signed with the server's board key: whoever keeps it can later
-    prove the board was rewritten (``ballots verify --checkpoint``)."""
+    prove the board was rewritten (``ballots verify --checkpoint``). Written to ``out``."""
     refuse_existing(out)
+    data = signed_checkpoint(database_url, election_id, board_key=board_key, clock=clock)
+    write_new(out, data, private=False)
+    return data
+
+
+def signed_checkpoint(
+    database_url: str, election_id: str, *, board_key: Path, clock: Clock | None = None
+) -> dict[str, Any]:
+    """The signed checkpoint of the board's head, as data (the web app hands it out as a
+    download); nothing is written."""
     seed = identities.read_private(board_key)
     now = current_time(clock)
     with transaction(database_url) as session:
@@ -191,7 +211,6 @@ def checkpoint(
         data: dict[str, Any] = {"election": r.election_hash, "seq": last.seq, "head": last.hash,
                                 "at": now.isoformat()}  # fmt: skip
     data["signature"] = identity.sign(identity.TAG_CHECKPOINT, seed, data)
-    write_new(out, data, private=False)
     return data
 
 

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from guildhall.services import ballots, web_views
+from guildhall.services import ballots, election_admin, web_views
 from guildhall.web.access import public
 from guildhall.web.deps import TEMPLATES, DatabaseUrl
 
@@ -77,6 +77,17 @@ def track_page(
     view = web_views.election_view(db, election_id)
     found = web_views.track(db, election_id, tracker.lower()) if tracker else None
     return TEMPLATES.TemplateResponse(request, "ballots_track.html", {"e": view, "found": found})
+
+
+@router.get("/elections/{election_id}/election.json")
+def election_file_download(election_id: str, db: DatabaseUrl) -> Response:
+    """The published election file (the manifest) that the credential authority and
+    members' devices work from, as ``guildhall ballots publish`` writes it."""
+    return Response(
+        election_admin.election_file(db, election_id),
+        media_type="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{election_id}.json"'},
+    )
 
 
 @router.get("/elections/{election_id}/board.jsonl")

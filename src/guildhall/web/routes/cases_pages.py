@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, Response
 
 from guildhall.bargaining.corrections import superseded
-from guildhall.services import cases
+from guildhall.services import cases, terms
 from guildhall.services.case_views import setting_value, web_address
 from guildhall.web.access import public
 from guildhall.web.deps import TEMPLATES, DatabaseUrl
@@ -16,19 +19,19 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(public())])
 TEMPLATES.env.filters["web_address"] = web_address
 
 
-@router.get("/")
-def home() -> Response:
-    return RedirectResponse("/cases", status_code=307)
-
-
 @router.get("/cases", response_class=HTMLResponse)
 def case_list(request: Request, db: DatabaseUrl) -> Response:
     return TEMPLATES.TemplateResponse(request, "cases.html", {"cases": cases.list_cases(db)})
 
 
+AsOf = Annotated[dt.date | None, Query(description="Show the timeline as it stood on this day.")]
+
+
 @router.get("/cases/{case_id}", response_class=HTMLResponse)
-def case_page(request: Request, case_id: str, db: DatabaseUrl) -> Response:
+def case_page(request: Request, case_id: str, db: DatabaseUrl, as_of: AsOf = None) -> Response:
     case, rulebook = cases.get_case_and_rules(db, case_id)
+    timeline = case.timeline()
+    shown = [e for e in timeline if as_of is None or e.date <= as_of]
     conflicts = [(c, setting_value(case, c.setting)) for c in case.conflicts]
     documents = {d.id: d for d in case.all_documents()}
     return TEMPLATES.TemplateResponse(
@@ -36,7 +39,12 @@ def case_page(request: Request, case_id: str, db: DatabaseUrl) -> Response:
         "case.html",
         {
             "case": case,
-            "events": case.timeline(),
+            "events": shown,
+            "as_of": as_of,
+            "first_day": timeline[0].date if timeline else None,
+            "last_day": timeline[-1].date if timeline else None,
+            "hidden": len(timeline) - len(shown),
+            "agreement_names": {t["id"]: t["name"] for t in terms.list_terms()},
             "superseded": superseded(case.events),
             "documents": documents,
             "conflicts": conflicts,

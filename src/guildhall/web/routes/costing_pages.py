@@ -3,30 +3,23 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from guildhall.core.errors import NotAllowed
+from guildhall.core.errors import InvalidInput, NotAllowed
 from guildhall.core.money import format_cents
+from guildhall.core.problems import Location, Problem
 from guildhall.costing.charts import KIND_LABELS
 from guildhall.costing.compare import BANDS, Comparison
-from guildhall.services import web_views
+from guildhall.services import costing_chart, terms, web_views
 from guildhall.services.accounts import Account
 from guildhall.web.access import allow, public
 from guildhall.web.deps import TEMPLATES
 
 router = APIRouter(include_in_schema=False)
-
-BAND_LABELS = {
-    "lose_more_than_5": "lose > 5%",
-    "lose_less_than_5": "lose ≤ 5%",
-    "no_change": "no change",
-    "gain_less_than_5": "gain ≤ 5%",
-    "gain_more_than_5": "gain > 5%",
-}
 
 
 def signed(cents: int) -> str:
@@ -88,40 +81,108 @@ def _context(result: Comparison) -> dict[str, Any]:
         "kinds": kinds,
         "years": years,
         "bands": BANDS,
-        "band_labels": BAND_LABELS,
         "kind_labels": KIND_LABELS,
         "money": format_cents,
         "signed": signed,
     }
 
 
+PickedAgreements = Annotated[
+    list[str] | None,
+    Query(
+        description="Agreement ids, comma-separated or repeated (as the page's pickers send "
+        "them); the first is the baseline, an empty choice is skipped.",
+    ),
+]
+
+
+def picked_ids(values: list[str] | None) -> list[str]:
+    """The agreements the pickers (or a typed query) chose, the baseline first; none asked
+    for is the default comparison, an empty answer is refused."""
+    text = DEFAULT if values is None else ",".join(v for v in values if v.strip())
+    if len(text) > 2000:
+        raise InvalidInput([Problem(Location(field="agreements"), "too many agreements named")])
+    return web_views.parse_agreement_ids(text)
+
+
+def _pickers(ids: list[str]) -> dict[str, Any]:
+    """What the page's pickers offer: every agreement by name, and the readings of each
+    uncertain term of the agreements compared."""
+    every = terms.list_terms()
+    uncertain: dict[str, dict[str, Any]] = {}
+    for agreement_id in ids:
+        for p in terms.show_terms(agreement_id)["parameters"]:
+            if p.get("readings"):
+                uncertain.setdefault(p["name"], p)
+    return {
+        "choices": [(t["id"], t["name"]) for t in every],
+        "names": {t["id"]: t["name"] for t in every},
+        "uncertain": list(uncertain.values()),
+        "slots": max(len(ids), 3) + 1,
+    }
+
+
 @router.get("/costing", response_class=HTMLResponse, dependencies=[Depends(public())])
 def costing_page(
-    request: Request, data_dir: DataDir, agreements: Agreements = DEFAULT, reading: Readings = None
+    request: Request,
+    data_dir: DataDir,
+    agreements: PickedAgreements = None,
+    reading: Readings = None,
 ) -> Response:
-    ids = web_views.parse_agreement_ids(agreements)
-    readings = web_views.parse_readings(reading or [])
+    ids = picked_ids(agreements)
+    readings = web_views.parse_readings([r for r in reading or [] if r.strip()])
     if web_views.missing_tables(data_dir):
         return _no_data(request, data_dir, ids)
     result = web_views.compare(data_dir, ids, readings)
+    chart = {
+        "alt": costing_chart.description(result),
+        "sizes": {layout: costing_chart.size(result, layout) for layout in LAYOUTS},
+    }
     return TEMPLATES.TemplateResponse(
         request,
         "costing.html",
-        {**_context(result), "query": query_string(ids, readings), "readings": readings},
+        {
+            **_context(result),
+            **_pickers(ids),
+            "query": query_string(ids, readings),
+            "readings": readings,
+            "chart": chart,
+        },
     )
+
+
+LAYOUTS = costing_chart.LAYOUTS
+Layout = Annotated[
+    Literal["wide", "narrow"],
+    Query(description="wide: panels side by side; narrow: stacked in one column, for phones"),
+]
 
 
 @router.get("/costing/chart.png", dependencies=[Depends(public())])
-def costing_chart(
-    data_dir: DataDir, agreements: Agreements = DEFAULT, reading: Readings = None
+def costing_chart_png(
+    request: Request,
+    data_dir: DataDir,
+    agreements: Agreements = DEFAULT,
+    reading: Readings = None,
+    layout: Layout = "wide",
 ) -> Response:
+    """The chart, drawn once for each set of inputs and kept; its ETag names the inputs, so
+    a browser that has it asks again with ``If-None-Match`` and gets 304."""
     ids = web_views.parse_agreement_ids(agreements)
-    result = web_views.compare(data_dir, ids, web_views.parse_readings(reading or []))
-    return Response(
-        web_views.chart_png(result),
-        media_type="image/png",
-        headers={"Cache-Control": "no-cache"},
-    )
+    readings = web_views.parse_readings(reading or [])
+    result = web_views.compare(data_dir, ids, readings)
+    tag = costing_chart.tag(result, readings, layout)
+    headers = {"ETag": f'"{tag}"', "Cache-Control": "public, no-cache"}
+    asked = _etags(request.headers.get("if-none-match", ""))
+    if tag in asked or "*" in asked:
+        return Response(status_code=304, headers=headers)
+    png = costing_chart.png(result, tag, layout)
+    return Response(png, media_type="image/png", headers=headers)
+
+
+def _etags(header: str) -> set[str]:
+    """The tags an ``If-None-Match`` header names (weak or strong; ``*`` is any)."""
+    return {t.strip().removeprefix("W/").strip('"') for t in header.split(",") if t.strip()}
 
 
 @router.get("/costing/performer")

@@ -1,46 +1,60 @@
-"""Running an election from the browser: import the roll, follow the credential authority's
-steps, open, close, tally from the trustees' shares, certify; and the trustees' status.
+"""Running an election from the browser: import the roll, publish, the credential
+authority's hand-offs (election_authority_pages.py), open, close, tally from the trustees'
+shares, certify; and the trustees' status.
 
-Each step is its own route with the roles that take it: staff or an administrator import
-the roll, close the vote and tally; the negotiating committee opens the vote and certifies
-its result (both are the committee's acts on the case record); trustees follow their page.
+Each step is its own route with the roles that take it (``web/access.py``): the office
+(staff or an administrator) imports the roll, publishes, closes the vote and tallies; the
+negotiating committee opens the vote and certifies its result (both its acts on the case
+record, which names the signed-in account as who recorded them); trustees follow their page.
+A step refused shows the page again with each problem, where and why: 409 for a step the
+election is not ready for (or the case's rules refuse), 422 for a file or value that is wrong.
 """
 
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from guildhall.core.errors import InvalidInput
+from guildhall.ballots.errors import WrongState
+from guildhall.core.errors import InvalidInput, RuleRefused
 from guildhall.core.problems import Location, Problem
 from guildhall.services import ballots, election_admin, web_views
-from guildhall.web.access import allow
-from guildhall.web.deps import TEMPLATES, DatabaseUrl
+from guildhall.web.access import (
+    ELECTION_COMMITTEE,
+    ELECTION_MANAGERS,
+    ELECTION_OFFICE,
+    ELECTION_WATCHERS,
+    allow,
+)
+from guildhall.web.deps import TEMPLATES, DatabaseUrl, RecordedBy
 from guildhall.web.routes.ballots_pages import LIFECYCLE, percent, threshold
 
 router = APIRouter(include_in_schema=False)
 
-MANAGERS = ("staff", "admin", "negotiating_committee")
-OFFICE = ("staff", "admin")
-COMMITTEE = ("negotiating_committee",)
-WATCHERS = ("trustee", "staff", "admin", "negotiating_committee")
-
+OFFICE_WORDS = "staff or an administrator"
 STEPS = (
-    ("roll", "Import the roll", "staff or an administrator", "draft"),
-    ("credentials", "The credential authority issues one credential a member and delivers "
-     "them; the roll is frozen and the manifest published", "the credential authority",
-     "draft"),
+    ("roll", "Import the roll", OFFICE_WORDS, "draft"),
+    ("publish", "Freeze the roll and publish the election (the board's first entry)",
+     OFFICE_WORDS, "draft"),
+    ("credentials", "The credential authority issues one credential a member on its own "
+     "machine, from the election file and the roll; import the signed list it returns",
+     f"{OFFICE_WORDS}, with the credential authority", "frozen"),
     ("open", "Open the vote", "the negotiating committee", "frozen"),
-    ("close", "Close the vote after its window", "staff or an administrator", "open"),
-    ("tally", "Tally with the trustees' decryption shares", "staff or an administrator",
-     "closed"),
+    ("spoil", "Publish a member's audited ballot as spoiled (it can never be cast)",
+     OFFICE_WORDS, "open"),
+    ("close", "Close the vote after its window", OFFICE_WORDS, "open"),
+    ("tally", "Tally with the trustees' decryption shares", OFFICE_WORDS, "closed"),
     ("certify", "Certify the result onto the case record", "the negotiating committee",
      "tallied"),
 )  # fmt: skip
 """Each step, who takes it, and the state it is taken in."""
+
+UPLOAD_LIMIT = 10_000_000
+"""The most of an uploaded file that is read (a roll of 10 MB is some 200,000 members)."""
 
 
 def _page(request: Request, db: str, election_id: str, status: int = 200, **extra: Any) -> Response:
@@ -57,25 +71,38 @@ def _page(request: Request, db: str, election_id: str, status: int = 200, **extr
     return TEMPLATES.TemplateResponse(request, "election_manage.html", context, status_code=status)
 
 
-def _refused(request: Request, db: str, election_id: str, exc: InvalidInput) -> Response:
+def refused(request: Request, db: str, election_id: str, exc: InvalidInput) -> Response:
+    """The page again with what was refused, where and why; nothing was changed."""
     problems = [p.as_dict() for p in exc.problems]
-    return _page(request, db, election_id, 409, problems=problems)
+    status = 409 if isinstance(exc, WrongState | RuleRefused) else 422
+    return _page(request, db, election_id, status, problems=problems)
 
 
-def _done(election_id: str, what: str) -> Response:
+def board_key(request: Request) -> Path:
+    """The server's board key (it signs checkpoints and the certified result)."""
+    key = request.app.state.board_key
+    if key is None:
+        raise InvalidInput(
+            [Problem(Location(field="board_key"), "this server has no board key to sign with",
+                     hint="the server's operator configures it (GUILDHALL_BOARD_KEY)")]
+        )  # fmt: skip
+    return Path(key)
+
+
+def done(election_id: str, what: str) -> Response:
     return RedirectResponse(f"/elections/{election_id}/manage?done={what}", status_code=303)
 
 
 @router.get(
     "/elections/{election_id}/manage",
     response_class=HTMLResponse,
-    dependencies=[Depends(allow(*MANAGERS))],
+    dependencies=[Depends(allow(*ELECTION_MANAGERS))],
 )
 def manage(request: Request, election_id: str, db: DatabaseUrl) -> Response:
     return _page(request, db, election_id, done=request.query_params.get("done"))
 
 
-@router.post("/elections/{election_id}/roll", dependencies=[Depends(allow(*OFFICE))])
+@router.post("/elections/{election_id}/roll", dependencies=[Depends(allow(*ELECTION_OFFICE))])
 async def import_roll(
     request: Request,
     election_id: str,
@@ -83,34 +110,36 @@ async def import_roll(
     roll: Annotated[UploadFile, File(description="The roll, as CSV")],
     record_date: Annotated[date, Form()],
 ) -> Response:
-    content = await roll.read(10_000_000)
+    content = await roll.read(UPLOAD_LIMIT)
     try:
         election_admin.import_roll_upload(db, election_id, roll.filename or "", content,
                                           record_date)  # fmt: skip
     except InvalidInput as exc:
-        return _refused(request, db, election_id, exc)
-    return _done(election_id, "roll")
+        return refused(request, db, election_id, exc)
+    return done(election_id, "roll")
 
 
-@router.post("/elections/{election_id}/open", dependencies=[Depends(allow(*COMMITTEE))])
-def open_vote(request: Request, election_id: str, db: DatabaseUrl) -> Response:
+@router.post("/elections/{election_id}/open", dependencies=[Depends(allow(*ELECTION_COMMITTEE))])
+def open_vote(
+    request: Request, election_id: str, db: DatabaseUrl, recorded_by: RecordedBy
+) -> Response:
     try:
-        ballots.open_election(db, election_id)
+        ballots.open_election(db, election_id, recorded_by=recorded_by)
     except InvalidInput as exc:
-        return _refused(request, db, election_id, exc)
-    return _done(election_id, "open")
+        return refused(request, db, election_id, exc)
+    return done(election_id, "open")
 
 
-@router.post("/elections/{election_id}/close", dependencies=[Depends(allow(*OFFICE))])
+@router.post("/elections/{election_id}/close", dependencies=[Depends(allow(*ELECTION_OFFICE))])
 def close_vote(request: Request, election_id: str, db: DatabaseUrl) -> Response:
     try:
         ballots.close(db, election_id)
     except InvalidInput as exc:
-        return _refused(request, db, election_id, exc)
-    return _done(election_id, "close")
+        return refused(request, db, election_id, exc)
+    return done(election_id, "close")
 
 
-@router.post("/elections/{election_id}/tally", dependencies=[Depends(allow(*OFFICE))])
+@router.post("/elections/{election_id}/tally", dependencies=[Depends(allow(*ELECTION_OFFICE))])
 async def tally(
     request: Request,
     election_id: str,
@@ -121,29 +150,25 @@ async def tally(
     try:
         election_admin.tally_uploads(db, election_id, uploads)
     except InvalidInput as exc:
-        return _refused(request, db, election_id, exc)
-    return _done(election_id, "tally")
+        return refused(request, db, election_id, exc)
+    return done(election_id, "tally")
 
 
-@router.post("/elections/{election_id}/certify", dependencies=[Depends(allow(*COMMITTEE))])
-def certify(request: Request, election_id: str, db: DatabaseUrl) -> Response:
-    board_key = request.app.state.board_key
+@router.post("/elections/{election_id}/certify", dependencies=[Depends(allow(*ELECTION_COMMITTEE))])
+def certify(
+    request: Request, election_id: str, db: DatabaseUrl, recorded_by: RecordedBy
+) -> Response:
     try:
-        if board_key is None:
-            raise InvalidInput(
-                [Problem(Location(field="board_key"), "this server has no board key to sign with",
-                         hint="the server's operator configures it")]
-            )  # fmt: skip
-        ballots.certify(db, election_id, board_key=board_key)
+        ballots.certify(db, election_id, board_key=board_key(request), recorded_by=recorded_by)
     except InvalidInput as exc:
-        return _refused(request, db, election_id, exc)
-    return _done(election_id, "certify")
+        return refused(request, db, election_id, exc)
+    return done(election_id, "certify")
 
 
 @router.get(
     "/elections/{election_id}/trustees",
     response_class=HTMLResponse,
-    dependencies=[Depends(allow(*WATCHERS))],
+    dependencies=[Depends(allow(*ELECTION_WATCHERS))],
 )
 def trustees(request: Request, election_id: str, db: DatabaseUrl) -> Response:
     view = web_views.election_view(db, election_id)

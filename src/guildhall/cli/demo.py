@@ -89,7 +89,10 @@ def demo(
     os.environ["GUILDHALL_DATABASE_URL"] = url
     os.environ["GUILDHALL_DATA_DIR"] = str(data)
     os.environ["GUILDHALL_MAIL_DIR"] = str(folder / "mail")
-    typer.echo(f"\nGuildhall is at http://{host}:{port}/cases/sag-2008 (Ctrl-C stops it)")
+    typer.echo(
+        f"\nGuildhall is at http://{host}:{port}/ (the sag-2008 case:"
+        f" http://{host}:{port}/cases/sag-2008; Ctrl-C stops it)"
+    )
     import uvicorn
 
     uvicorn.run("guildhall.web.app:app_from_env", factory=True, host=host, port=port)

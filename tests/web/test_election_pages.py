@@ -295,3 +295,23 @@ def test_staff_spoil_an_audited_ballot_and_sign_a_checkpoint_from_the_page(
     assert identity.verify(identity.TAG_CHECKPOINT, board_public, checkpoint)
     assert not identity.verify(identity.TAG_CHECKPOINT, board_public, {**checkpoint, "seq": 1})
     assert vote.board() == after, "a checkpoint writes nothing to the board"
+
+
+def test_an_upload_over_the_limit_is_refused_whole_never_read_cut_short(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A roll one byte over the limit would, cut at the limit, end on a whole row and pass
+    as a shorter roll: it is refused, naming the file, and no member is added."""
+    from guildhall.web.routes import election_pages
+
+    vote = Vote(database_url, tmp_path, closes_in=timedelta(days=1))
+    monkeypatch.setattr(election_pages, "UPLOAD_LIMIT", len(ROLL.encode()) - 1)
+    day = datetime.now(UTC).date().isoformat()
+    refused = vote.post(vote.staff, "roll", data={"record_date": day},
+                        files={"roll": ("roll.csv", ROLL.encode())})  # fmt: skip
+    assert refused.status_code == 422, refused.text[-2000:]
+    assert "roll.csv" in refused.text and "larger than an upload may be" in refused.text
+    assert vote.status()["eligible"] == 0
+    monkeypatch.setattr(election_pages, "UPLOAD_LIMIT", len(ROLL.encode()))
+    vote.roll_and_publish()
+    assert vote.status()["eligible"] == 4

@@ -21,7 +21,7 @@ from guildhall.core.errors import InvalidInput
 from guildhall.services import ballots, election_admin
 from guildhall.web.access import ELECTION_OFFICE, allow
 from guildhall.web.deps import DatabaseUrl
-from guildhall.web.routes.election_pages import UPLOAD_LIMIT, board_key, done, refused
+from guildhall.web.routes.election_pages import board_key, done, refused, uploaded
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(allow(*ELECTION_OFFICE))])
 
@@ -61,11 +61,9 @@ async def import_credentials(
         UploadFile, File(description="The credential authority's signed credential list")
     ],
 ) -> Response:
-    content = await credentials.read(UPLOAD_LIMIT)
     try:
-        election_admin.import_credentials_upload(
-            db, election_id, credentials.filename or "", content
-        )
+        name, content = await uploaded(credentials, "credentials")
+        election_admin.import_credentials_upload(db, election_id, name, content)
     except InvalidInput as exc:
         return refused(request, db, election_id, exc)
     return done(election_id, "credentials")
@@ -80,9 +78,9 @@ async def spoil(
     record: Annotated[UploadFile, File(description="Its audit record")],
 ) -> Response:
     """Publish a member's audited ballot as spoiled, as ``guildhall ballots spoil``."""
-    handed = (ballot.filename or "", await ballot.read(UPLOAD_LIMIT))
-    kept = (record.filename or "", await record.read(UPLOAD_LIMIT))
     try:
+        handed = await uploaded(ballot, "ballot")
+        kept = await uploaded(record, "record")
         election_admin.spoil_upload(db, election_id, handed, kept)
     except InvalidInput as exc:
         return refused(request, db, election_id, exc)

@@ -22,6 +22,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from guildhall.ballots.errors import WrongState
 from guildhall.core.errors import InvalidInput, RuleRefused
 from guildhall.core.problems import Location, Problem
+from guildhall.files.reading import size_text
 from guildhall.services import ballots, election_admin, web_views
 from guildhall.web.access import (
     ELECTION_COMMITTEE,
@@ -54,7 +55,22 @@ STEPS = (
 """Each step, who takes it, and the state it is taken in."""
 
 UPLOAD_LIMIT = 10_000_000
-"""The most of an uploaded file that is read (a roll of 10 MB is some 200,000 members)."""
+"""The largest uploaded file taken (a roll of 10 MB is some 200,000 members)."""
+
+SHARE_LIMIT = 1_000_000
+"""The largest trustee's decryption share taken."""
+
+
+async def uploaded(upload: UploadFile, field: str, limit: int | None = None) -> tuple[str, bytes]:
+    """An uploaded file's name and bytes; one over the limit (``UPLOAD_LIMIT`` unless given)
+    is refused whole, never read cut short."""
+    limit = UPLOAD_LIMIT if limit is None else limit
+    content = await upload.read(limit + 1)
+    name = upload.filename or ""
+    if len(content) > limit:
+        where = Location(file=name or None, field=field)
+        raise InvalidInput([Problem(where, f"is larger than an upload may be, {size_text(limit)}")])
+    return name, content
 
 
 def _page(request: Request, db: str, election_id: str, status: int = 200, **extra: Any) -> Response:
@@ -110,10 +126,9 @@ async def import_roll(
     roll: Annotated[UploadFile, File(description="The roll, as CSV")],
     record_date: Annotated[date, Form()],
 ) -> Response:
-    content = await roll.read(UPLOAD_LIMIT)
     try:
-        election_admin.import_roll_upload(db, election_id, roll.filename or "", content,
-                                          record_date)  # fmt: skip
+        name, content = await uploaded(roll, "roll")
+        election_admin.import_roll_upload(db, election_id, name, content, record_date)
     except InvalidInput as exc:
         return refused(request, db, election_id, exc)
     return done(election_id, "roll")
@@ -146,8 +161,8 @@ async def tally(
     db: DatabaseUrl,
     shares: Annotated[list[UploadFile], File(description="The trustees' decryption shares")],
 ) -> Response:
-    uploads = [(s.filename or "", await s.read(1_000_000)) for s in shares]
     try:
+        uploads = [await uploaded(s, "shares", SHARE_LIMIT) for s in shares]
         election_admin.tally_uploads(db, election_id, uploads)
     except InvalidInput as exc:
         return refused(request, db, election_id, exc)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date
+from itertools import groupby
 from pathlib import Path
 from typing import Any
 
@@ -582,21 +583,11 @@ def record_case_obligations(
     answers, problems = in_force_for(case, periods_between(start, end))
     if problems:
         raise InvalidInput(problems)
-    runs: list[list[Any]] = []
-    for answer in answers:
-        marks = (answer.agreement, tuple(e.seq for e in answer.events))
-        last_run = runs[-1] if runs else None
-        if (
-            last_run is not None
-            and (
-                last_run[-1].agreement,
-                tuple(e.seq for e in last_run[-1].events),
-            )
-            == marks
-        ):
-            last_run.append(answer)
-        else:
-            runs.append([answer])
+    # Each run of consecutive periods under one agreement, put in force by the same events.
+    runs = [
+        list(run)
+        for _, run in groupby(answers, key=lambda a: (a.agreement, [e.seq for e in a.events]))
+    ]
     costed: list[_Costed] = []
     for run in runs:
         agreement = run[0].agreement

@@ -2,10 +2,14 @@
 
 Amounts are carried in micro-cents (cents × 10**6) until a formula's result becomes money
 owed; ``to_cents`` then rounds once, half up, as ``guildhall.core.money`` does. Rates are
-integer parts per million of the base (a rate of 0.36% is 3,600). Division in SQL engines
-goes through binary floating point, so the exact integer remainder is taken off first and
-the division left is of an exact multiple: the results are exact for operands below 2**62
-and quotients (amounts of money in cents) below 2**52.
+integer parts per million of the base (a rate of 0.36% is 3,600).
+
+Ibis's own division of integers goes through binary floating point on every backend, so a
+rounded quotient is an operation of its own here, ``HalfUpQuotient``, compiled to the
+backend's integer division (``//`` in DuckDB, ``DIV`` in Spark SQL): exact for operands
+below 2**62, and several times cheaper than the floating-point form a backend without
+integer division gets (the exact remainder taken off first, then a division of an exact
+multiple, exact for quotients below 2**52).
 """
 
 from __future__ import annotations
@@ -13,7 +17,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 import ibis.expr.datatypes as dt
+import ibis.expr.operations as ops
 import ibis.expr.types as ir
+import sqlglot.expressions as sge
+from ibis.backends.sql.compilers.base import SQLGlotCompiler
+from ibis.backends.sql.compilers.duckdb import DuckDBCompiler
+from ibis.backends.sql.compilers.pyspark import PySparkCompiler
 
 MICRO = 1_000_000
 
@@ -39,15 +48,47 @@ def int64(value: ir.IntegerValue) -> ir.IntegerValue:
     return value.cast(_INT64)
 
 
-def div_half_up(numerator: ir.IntegerValue, denominator: ir.IntegerValue | int) -> ir.IntegerValue:
-    """``numerator / denominator`` rounded half up, for numerator >= 0 and denominator > 0.
+class HalfUpQuotient(ops.Binary):  # type: ignore[misc]
+    """``floor(left / right)`` of two integers, ``left >= 0`` and ``right > 0``: the
+    quotient ``div_half_up`` rounds with."""
 
-    ``floor((2n + d) / 2d)``: the integer remainder (exact) is taken off first, so the one
-    floating-point division left divides an exact multiple and its quotient, below 2**52
-    for any amount of money here, converts back to the integer exactly."""
+    left: ops.Value[dt.Integer]
+    right: ops.Value[dt.Integer]
+    dtype = dt.int64
+
+
+def _integer_division(
+    compiler: SQLGlotCompiler, op: HalfUpQuotient, *, left: sge.Expression, right: sge.Expression
+) -> sge.Expression:
+    quotient = sge.IntDiv(this=sge.paren(left), expression=sge.paren(right))
+    compiled: sge.Expression = compiler.cast(sge.paren(quotient), op.dtype)
+    return compiled
+
+
+def _through_floating_point(
+    compiler: SQLGlotCompiler, op: HalfUpQuotient, *, left: sge.Expression, right: sge.Expression
+) -> sge.Expression:
+    # The exact remainder is taken off first: the one division left is of an exact
+    # multiple, and its quotient (below 2**52) converts back to the integer exactly.
+    remainder = sge.Mod(this=sge.paren(left), expression=sge.paren(right))
+    multiple = sge.paren(left) - sge.paren(remainder)
+    rounded = compiler.f.round(sge.paren(multiple) / sge.paren(right), 0)
+    compiled: sge.Expression = compiler.cast(rounded, op.dtype)
+    return compiled
+
+
+SQLGlotCompiler.visit_HalfUpQuotient = _through_floating_point
+DuckDBCompiler.visit_HalfUpQuotient = _integer_division
+PySparkCompiler.visit_HalfUpQuotient = _integer_division
+
+
+def div_half_up(numerator: ir.IntegerValue, denominator: ir.IntegerValue | int) -> ir.IntegerValue:
+    """``numerator / denominator`` rounded half up, for numerator >= 0 and denominator > 0:
+    ``floor((2n + d) / 2d)``, in integers (``HalfUpQuotient``)."""
     twice = numerator * 2 + denominator
     span = denominator * 2
-    return ((twice - twice % span) / span).round().cast("int64")
+    quotient: ir.IntegerValue = HalfUpQuotient(twice, span).to_expr()
+    return quotient
 
 
 def to_cents(micro: ir.IntegerValue) -> ir.IntegerValue:

@@ -18,7 +18,7 @@ from typing import Any
 
 import duckdb
 
-from guildhall.costing.compare import CREDITS_PER_PASS
+from guildhall.costing.compare import CREDITS_PER_PASS, EVENTS_PER_PASS
 from guildhall.costing.params import Terms
 
 TRADITIONAL = "('theatrical', 'network_tv', 'cable_tv')"
@@ -366,6 +366,22 @@ def _session(t: Terms, src: dict[str, str]) -> list[str]:
     return out
 
 
+EVENTS = "__events_of_the_range__"
+"""Stands for the events of one range of production ids in the residuals query."""
+
+
+def _ranges(
+    con: duckdb.DuckDBPyConnection, src: dict[str, str], rows: int, per_pass: int
+) -> list[tuple[int, int]]:
+    """Equal-width ranges of production ids, each holding about ``per_pass`` of ``rows``."""
+    lo, hi = con.execute(
+        f"SELECT min(production_id), max(production_id) + 1 FROM {src['productions']}"
+    ).fetchone()
+    passes = max(1, min(hi - lo, -(-rows // per_pass)))
+    step = -(-(hi - lo) // passes)
+    return [(first, min(hi, first + step)) for first in range(lo, hi, step)]
+
+
 def cost(con: duckdb.DuckDBPyConnection, data: Any, agreements: Sequence[Terms]) -> dict[str, Any]:
     """Run the whole costing on ``con`` over the data set; the comparison as plain data."""
     for t in agreements:
@@ -423,7 +439,7 @@ def cost(con: duckdb.DuckDBPyConnection, data: Any, agreements: Sequence[Terms])
         f"(SELECT e.*, f.medium, f.is_new_series, f.production_start, f.residual_base_cents,"
         f" {', '.join(f'f.covered_{i}, f.after_{i}' for i in range(len(agreements)))}"
         f"{minimum_columns}"
-        f" FROM ({_summary(agreements, src['events'])}) e JOIN facts f USING (production_id))"
+        f" FROM ({_summary(agreements, EVENTS)}) e JOIN facts f USING (production_id))"
     )
     with_clauses = [f"rows AS {rows}"]
     parts = []
@@ -482,13 +498,20 @@ def cost(con: duckdb.DuckDBPyConnection, data: Any, agreements: Sequence[Terms])
         for i, t in enumerate(agreements)
         if t.has("ad_supported_streaming_residual")
     ]
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE residuals AS
-        WITH {", ".join(with_clauses)},
+    residuals = f"""WITH {", ".join(with_clauses)},
         parts(agreement, production_id, period_start, kind, amount_cents)
           AS ({" UNION ALL ".join(parts)})
         SELECT * FROM parts WHERE amount_cents > 0"""
-    )
+    # The residuals are figured in ranges of production ids holding at most
+    # EVENTS_PER_PASS events each, as the engine does (the facts are figured once).
+    events_rows = con.execute(f"SELECT count(*) FROM {src['events']}").fetchone()[0]
+    for n, (first, end) in enumerate(_ranges(con, src, events_rows, EVENTS_PER_PASS)):
+        some = (
+            f"(SELECT * FROM {src['events']}"
+            f" WHERE production_id >= {first} AND production_id < {end})"
+        )
+        into = "CREATE OR REPLACE TEMP TABLE residuals AS" if n == 0 else "INSERT INTO residuals"
+        con.execute(f"{into} {residuals.replace(EVENTS, some)}")
     extra = [q for t in agreements for q in _session(t, src)]
     paying = [t for t in agreements if t.has("pension_health_contribution")]
     if paying:
@@ -574,11 +597,6 @@ def cost(con: duckdb.DuckDBPyConnection, data: Any, agreements: Sequence[Terms])
     # The split runs over ranges of production ids holding at most CREDITS_PER_PASS
     # credits each, as the engine does, and the partial sums are added at the end.
     credits_rows = con.execute(f"SELECT count(*) FROM {src['credits']}").fetchone()[0]
-    lo, hi = con.execute(
-        f"SELECT min(production_id), max(production_id) + 1 FROM {src['productions']}"
-    ).fetchone()
-    passes = max(1, min(hi - lo, -(-credits_rows // CREDITS_PER_PASS)))
-    step = -(-(hi - lo) // passes)
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE per_production AS
         SELECT production_id, {amount_columns} FROM amounts
@@ -589,8 +607,7 @@ def cost(con: duckdb.DuckDBPyConnection, data: Any, agreements: Sequence[Terms])
         "CREATE OR REPLACE TEMP TABLE partials"
         f" (performer_id BIGINT, earnings_cents BIGINT, {totals_columns})"
     )
-    for first in range(lo, hi, step):
-        end = min(hi, first + step)
+    for first, end in _ranges(con, src, credits_rows, CREDITS_PER_PASS):
         con.execute(
             f"""INSERT INTO partials
             WITH credits AS (

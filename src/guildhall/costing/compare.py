@@ -11,7 +11,7 @@ gain more than 5%; a baseline under $1 counts as $1).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -26,7 +26,9 @@ from guildhall.costing.allocation import (
 )
 from guildhall.costing.arith import int64
 from guildhall.costing.engine import (
+    Scratch,
     Tables,
+    coverage_facts,
     decoded,
     encoded,
     materialize,
@@ -168,11 +170,17 @@ def coverage(tables: Tables, agreements: Sequence[Terms]) -> list[dict[str, Any]
 CREDITS_PER_PASS = 8_000_000
 """The per-performer stage splits at most about this many credits at a time."""
 
+EVENTS_PER_PASS = 25_000_000
+"""The amounts are figured from at most about this many events at a time."""
 
-def production_ranges(tables: Tables, per_pass: int = CREDITS_PER_PASS) -> list[tuple[int, int]]:
+
+def production_ranges(
+    tables: Tables, per_pass: int = CREDITS_PER_PASS, rows: ir.Table | None = None
+) -> list[tuple[int, int]]:
     """Consecutive ``[first, end)`` ranges of production ids, each holding about
-    ``per_pass`` credits or fewer (equal widths; credits are spread evenly over ids)."""
-    credits = int(tables.credits.count().to_pyarrow().as_py())
+    ``per_pass`` rows of ``rows`` (the credits unless given) or fewer (equal widths; rows
+    are spread evenly over ids)."""
+    credits = int((tables.credits if rows is None else rows).count().to_pyarrow().as_py())
     ids = tables.productions.production_id
     bounds = tables.productions.aggregate(lo=ids.min(), hi=ids.max()).to_pyarrow().to_pylist()[0]
     if bounds["lo"] is None:
@@ -185,6 +193,36 @@ def production_ranges(tables: Tables, per_pass: int = CREDITS_PER_PASS) -> list[
 
 def _in_range(table: ir.Table, first: int, end: int) -> ir.Table:
     return table.filter((table.production_id >= first) & (table.production_id < end))
+
+
+def kept_amounts(
+    tables: Tables, agreements: Sequence[Terms], per_pass: int = EVENTS_PER_PASS
+) -> ir.Table:
+    """The amounts as ``encoded`` keeps them, stored on the backend.
+
+    Every formula is figured per production, so the amounts are figured in ranges of
+    production ids holding about ``per_pass`` events each, one range at a time, and the
+    ranges' amounts stacked: the same rows as in one pass. The events summed for a range,
+    the stage that holds the most in memory, are dropped before the next range is read.
+    The productions' facts are figured once over all of them (a series' budget counts
+    every production of the series)."""
+    ranges = production_ranges(tables, per_pass, tables.events)
+    if len(ranges) == 1:
+        amounts = production_amounts(tables, agreements, keep=materialize)
+        return materialize(encoded(amounts, agreements), "gh_amounts")
+    facts = materialize(coverage_facts(tables, agreements), "gh_facts")
+    parts = []
+    for first, end in ranges:
+        scratch = Scratch()
+        some = replace(
+            tables,
+            credits=_in_range(tables.credits, first, end),
+            events=_in_range(tables.events, first, end),
+        )
+        amounts = production_amounts(some, agreements, scratch, _in_range(facts, first, end))
+        parts.append(materialize(encoded(amounts, agreements), "gh_amounts"))
+        scratch.release()
+    return ibis.union(*parts, distinct=False)
 
 
 def performer_totals(
@@ -349,8 +387,7 @@ def compare(
 
     ``step(what)`` is called as each of the ``STEPS`` stages starts (for a progress bar)."""
     step("amounts per production")
-    amounts = production_amounts(tables, agreements, keep=materialize)
-    kept = materialize(encoded(amounts, agreements), "gh_amounts")
+    kept = kept_amounts(tables, agreements)
     return _compare_cached(tables, kept, agreements, performer_id, step)
 
 

@@ -265,14 +265,18 @@ def production_amounts(
     tables: Tables,
     agreements: Sequence[Terms],
     keep: Callable[[ir.Table, str], ir.Table] = _lazy,
+    facts: ir.Table | None = None,
 ) -> ir.Table:
     """(agreement, production_id, period_start, kind, amount_cents), amounts above zero.
 
     ``keep(table, name)`` is given each stage that later ones read: the productions'
     facts and the residuals (which pension and health are figured on). ``materialize``
     computes and stores each, so that each stage is compiled and run on its own; the
-    default leaves them in one expression."""
-    facts = keep(coverage_facts(tables, agreements), "gh_facts")
+    default leaves them in one expression. ``facts``: the productions' ``coverage_facts``
+    already figured (over every production: a series' budget is summed over all its
+    productions), for a costing of some of the productions' events and credits."""
+    if facts is None:
+        facts = keep(coverage_facts(tables, agreements), "gh_facts")
     paid = tables.events.filter(tables.events.market.isin(PAID_MARKETS))
     summed = replace(tables, events=summarised(paid, agreements))
     rows = costing_rows(summed, agreements, facts)
@@ -295,6 +299,29 @@ def materialize(table: ir.Table, name: str) -> ir.Table:
     if backend.name == "duckdb":
         return backend.create_table(f"{name}_{uuid.uuid4().hex[:12]}", table, temp=True)
     return table.cache()
+
+
+class Scratch:
+    """``materialize`` for stages needed only until ``release``, which drops what it
+    stored (DuckDB's temporary tables; Spark frees its cache as it needs the memory)."""
+
+    def __init__(self) -> None:
+        self._kept: list[ir.Table] = []
+
+    def __call__(self, table: ir.Table, name: str) -> ir.Table:
+        stored = materialize(table, name)
+        self._kept.append(stored)
+        return stored
+
+    def release(self) -> None:
+        for stored in self._kept:
+            backend = stored._find_backend()
+            if backend.name == "duckdb":
+                # Ibis's drop_table renders no name with the pinned sqlglot. The name is
+                # materialize's own, qualified (``temp.main.gh_residuals_<hex>``).
+                name = ".".join(f'"{part}"' for part in stored.get_name().split("."))
+                backend.raw_sql(f"DROP TABLE IF EXISTS {name}")
+        self._kept.clear()
 
 
 def encoded(amounts: ir.Table, agreements: Sequence[Terms]) -> ir.Table:

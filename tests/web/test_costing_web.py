@@ -256,3 +256,40 @@ def test_the_agreement_pickers_ask_for_the_same_comparison_as_a_typed_list(
     assert 'src="/costing/chart.png?agreements=sag-2005,amptp-2008-final-offer"' in picked
     chosen = picked.split('id="agreement-1"')[1].split("</select>")[0]
     assert '<option value="amptp-2008-final-offer" selected>' in chosen
+
+
+OFFER_FILE = """\
+id: offer-under-edit
+name: An offer being edited while the server runs
+based_on: amptp-2008-final-offer
+kind: proposal
+status: rejected
+parameters:
+  pay_tv_percent:
+    unit: percent_of_distributors_gross
+    description: Pay television.
+    values:
+      - value: {rate}
+        source: {{document: test, section: none, quote: "{rate}"}}
+"""
+
+
+def test_an_edited_agreement_is_costed_again_not_served_from_memory(
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from guildhall.services import web_views
+    from guildhall.terms import default_directory
+
+    folder = tmp_path / "agreements"
+    shutil.copytree(default_directory(), folder)
+    monkeypatch.setenv("GUILDHALL_AGREEMENTS", str(folder))
+    offer = folder / "offer-under-edit.yaml"
+    ids = ["sag-2005", "offer-under-edit"]
+    offer.write_text(OFFER_FILE.format(rate="3.6"), encoding="utf-8")
+    before = web_views.compare(data_dir, ids).agreements[1]["total_cents"]
+    assert web_views.compare(data_dir, ids).agreements[1]["total_cents"] == before
+    offer.write_text(OFFER_FILE.format(rate="30"), encoding="utf-8")
+    after = web_views.compare(data_dir, ids).agreements[1]["total_cents"]
+    assert after > before, "a tenfold pay TV rate must raise the offer's total"

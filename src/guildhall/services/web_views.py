@@ -19,6 +19,7 @@ from guildhall.core.problems import Location, Problem
 from guildhall.costing.compare import Comparison
 from guildhall.costing.data.schema import TABLES, DataSet
 from guildhall.services import ballots, costing
+from guildhall.terms import load
 
 DEFAULT_AGREEMENTS = ("sag-2005", "amptp-2008-final-offer", "sag-2008-threshold-proposals")
 """The comparison the costing page opens with: the 2005 contract, the offer, the answer."""
@@ -90,12 +91,21 @@ def _fingerprint(data_dir: Path) -> tuple[tuple[str, int, int], ...]:
     return tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in files)
 
 
+def _agreement_files(agreement_ids: Sequence[str]) -> tuple[tuple[str, ...], ...]:
+    """The content hashes of each agreement's files, its chain of bases included: an
+    edited agreement (or one it is based on) is a new costing. Files are parsed once per
+    process until they change, so this costs a look at their hashes."""
+    directory = costing.agreements_directory()
+    return tuple(tuple(f.sha256 for f in load(i, directory).files) for i in agreement_ids)
+
+
 @dataclass(frozen=True)
 class _Key:
     ids: tuple[str, ...]
     readings: tuple[tuple[str, str], ...]
     performer_id: int | None
     data: tuple[tuple[str, int, int], ...]
+    agreement_files: tuple[tuple[str, ...], ...]
 
 
 _CACHE: OrderedDict[_Key, Comparison] = OrderedDict()
@@ -115,6 +125,7 @@ def compare(
         tuple(sorted((readings or {}).items())),
         performer_id,
         _fingerprint(data_dir),
+        _agreement_files(agreement_ids),
     )
     found = _CACHE.get(key)
     if found is not None:

@@ -7,7 +7,7 @@ at all. The CLI and the web app call these.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from itertools import groupby
 from pathlib import Path
 from typing import Any
@@ -28,7 +28,7 @@ from guildhall.ledger.records import Entry, Obligation, Remittance
 from guildhall.ledger.remittances import quarantine_csv, read_remittances
 from guildhall.ledger.terms import LedgerTerms, ledger_terms
 from guildhall.store import ledger_repo
-from guildhall.store.db import store_for
+from guildhall.store.db import Session, store_for
 from guildhall.terms import load
 
 
@@ -103,11 +103,28 @@ def record_obligations(
 ) -> Recorded:
     """Append obligations to the journal; those whose key is there already add nothing."""
     at = _clock(clock).now()
-    entries = [obligation_entry(o, at=at, by=by, details=d) for o, d in obligations]
     with store_for(database_url).session() as session:
-        source = ledger_repo.source_pk(session, source_key, source_kind, description, at=at, by=by)
-        added = ledger_repo.append(session, entries, source)
-    return Recorded(len(added), len(entries) - len(added), source_key)
+        added, already = _append_obligations(
+            session, obligations, source_key, source_kind, description, at=at, by=by
+        )
+    return Recorded(added, already, source_key)
+
+
+def _append_obligations(
+    session: Session,
+    obligations: list[tuple[Obligation, dict[str, Any]]],
+    source_key: str,
+    source_kind: str,
+    description: dict[str, Any],
+    *,
+    at: datetime,
+    by: str,
+) -> tuple[int, int]:
+    """Append ``obligations`` under their source in ``session``: (added, already there)."""
+    entries = [obligation_entry(o, at=at, by=by, details=d) for o, d in obligations]
+    source = ledger_repo.source_pk(session, source_key, source_kind, description, at=at, by=by)
+    fresh = ledger_repo.append(session, entries, source)
+    return len(fresh), len(entries) - len(fresh)
 
 
 def agreement_terms(agreement_id: str, on: date) -> tuple[Any, LedgerTerms]:
@@ -652,13 +669,11 @@ def _record_runs(
             raise InvalidInput(problems)
         sources = []
         for run in runs:
-            entries = [obligation_entry(o, at=at, by=by, details=d) for o, d in run.obligations]
-            source = ledger_repo.source_pk(
-                session, run.key, "costing", run.description, at=at, by=by
+            fresh, there = _append_obligations(
+                session, run.obligations, run.key, "costing", run.description, at=at, by=by
             )
-            fresh = ledger_repo.append(session, entries, source)
-            added += len(fresh)
-            already += len(entries) - len(fresh)
+            added += fresh
+            already += there
             sources.append(run.key)
     return Recorded(
         added,

@@ -180,13 +180,13 @@ def production_ranges(
     """Consecutive ``[first, end)`` ranges of production ids, each holding about
     ``per_pass`` rows of ``rows`` (the credits unless given) or fewer (equal widths; rows
     are spread evenly over ids)."""
-    credits = int((tables.credits if rows is None else rows).count().to_pyarrow().as_py())
+    count = int((tables.credits if rows is None else rows).count().to_pyarrow().as_py())
     ids = tables.productions.production_id
     bounds = tables.productions.aggregate(lo=ids.min(), hi=ids.max()).to_pyarrow().to_pylist()[0]
     if bounds["lo"] is None:
         return [(0, 1)]
     lo, hi = int(bounds["lo"]), int(bounds["hi"]) + 1
-    passes = max(1, min(hi - lo, -(-credits // per_pass)))
+    passes = max(1, min(hi - lo, -(-count // per_pass)))
     step = -(-(hi - lo) // passes)
     return [(first, min(hi, first + step)) for first in range(lo, hi, step)]
 
